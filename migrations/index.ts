@@ -1,0 +1,24 @@
+// The static list of migrations: names are recorded without extensions, so tsx, vitest and dist/ agree.
+import type { Knex } from 'knex';
+import * as core from './20261128_0001_core.js';
+import * as agenda from './20261128_0002_agenda.js';
+
+interface Migration {
+  up(knex: Knex): Promise<void>;
+  down(knex: Knex): Promise<void>;
+}
+
+const MIGRATIONS: Record<string, Migration> = {
+  '20261128_0001_core': core,
+  '20261128_0002_agenda': agenda,
+};
+
+export const migrationSource: Knex.MigrationSource<string> = {
+  getMigrations: () => Promise.resolve(Object.keys(MIGRATIONS)),
+  getMigrationName: (name) => name,
+  getMigration: (name) => {
+    const migration = MIGRATIONS[name];
+    if (!migration) throw new Error(`Unknown migration ${name}`);
+    return Promise.resolve(migration);
+  },
+};

