@@ -13,10 +13,12 @@ function parseInt8(text: string): number {
   return value;
 }
 
+/** Satisfies both pg's and knex's declarations of a custom type parser set. */
 const types = {
-  getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
-    oid === INT8_OID ? parseInt8 : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
-};
+  getTypeParser(oid: number, format: string): unknown {
+    return oid === INT8_OID ? parseInt8 : pg.types.getTypeParser(oid, format as 'text');
+  },
+} as pg.CustomTypesConfig & { getTypeParser(oid: number, format: string): unknown };
 
 export function createDb(databaseUrl: string, options: { poolMax?: number } = {}): Db {
   return knexFactory({

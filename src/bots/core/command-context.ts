@@ -1,0 +1,28 @@
+// What a command handler may use: our database, ingest for data we lack, the renderer, a logger and a clock.
+import type { Clock } from '../../clock.js';
+import type { IngestContext } from '../../ingest/ingest-context.js';
+import type { Enqueue } from '../../ingest/jobs/job.js';
+import type { Logger } from '../../log.js';
+import type { Renderer } from '../../render/renderer.js';
+import type { Db } from '../../store/db.js';
+
+export interface CommandContext {
+  db: Db;
+  /** Fetches what we do not have yet (a match not stored): the same code the ingest jobs run. */
+  ingest: IngestContext;
+  render: Renderer;
+  /** Queues background work (e.g. a newly tracked player's history). */
+  enqueue: Enqueue;
+  log: Logger;
+  clock: Clock;
+}
+
+/** Who asked and where: platform-neutral, filled by the adapters. */
+export interface Invocation {
+  platform: 'discord';
+  userId: string;
+  guildId: string | null;
+  channelId: string;
+  /** The adapter checked the platform's "Manage Server" permission (Discord) for admin-only commands. */
+  canManageGuild: boolean;
+}

@@ -1,0 +1,84 @@
+// A stored match → the recap reply (embed text, both teams, the net-worth chart), shared by /dota match and alerts.
+import { gameModeName, lobbyTypeName } from '../../dota/names.js';
+import { isRadiantSlot } from '../../ingest/steam/steam-ids.js';
+import type { NetWorthChartInput } from '../../render/net-worth.chart.js';
+import type { Renderer } from '../../render/renderer.js';
+import type { StoredMatch } from '../../store/matches.repo.js';
+import type { Reply } from './reply.js';
+
+type RecapPlayer = StoredMatch['players'][number];
+
+const RADIANT_COLOR = 0x3b9ede;
+const DIRE_COLOR = 0xe8862a;
+
+export function formatDuration(seconds: number): string {
+  const minutes = Math.floor(seconds / 60);
+  const rest = String(seconds % 60).padStart(2, '0');
+  return minutes >= 60 ? `${Math.floor(minutes / 60)}:${String(minutes % 60).padStart(2, '0')}:${rest}` : `${minutes}:${rest}`;
+}
+
+export function playerName(player: Pick<RecapPlayer, 'account_id' | 'persona'>): string {
+  if (player.persona) return player.persona;
+  return player.account_id === null ? 'Anonymous' : `Player ${player.account_id}`;
+}
+
+export function heroName(player: Pick<RecapPlayer, 'hero_id' | 'hero_name'>): string {
+  return player.hero_name ?? `Hero ${player.hero_id}`;
+}
+
+export function kda(player: Pick<RecapPlayer, 'kills' | 'deaths' | 'assists'>): string {
+  return `${player.kills}/${player.deaths}/${player.assists}`;
+}
+
+function teamLines(players: RecapPlayer[]): string {
+  return players.map((player) => `**${heroName(player)}** · ${playerName(player)} · ${kda(player)}`).join('\n') || '—';
+}
+
+export function matchLinks(matchId: number): string {
+  return [
+    `[OpenDota](https://www.opendota.com/matches/${matchId})`,
+    `[Dotabuff](https://www.dotabuff.com/matches/${matchId})`,
+    `[STRATZ](https://stratz.com/matches/${matchId})`,
+  ].join(' · ');
+}
+
+/** Net worth where the era recorded it, otherwise end-of-game gold (pre-2020 responses lack net_worth). */
+export function netWorthChartInput({ match, players }: StoredMatch): NetWorthChartInput {
+  const metric = players.every((player) => player.net_worth !== null) ? 'net_worth' : 'gold';
+  return {
+    title: `Match ${match.match_id} — ${metric === 'net_worth' ? 'net worth' : 'gold'} at the end`,
+    metric,
+    players: players.map((player) => ({
+      name: playerName(player),
+      hero: heroName(player),
+      team: isRadiantSlot(player.player_slot) ? 'radiant' : 'dire',
+      value: (metric === 'net_worth' ? player.net_worth : player.gold) ?? 0,
+    })),
+  };
+}
+
+export async function buildMatchRecap(render: Renderer, stored: StoredMatch): Promise<Reply> {
+  const { match, players } = stored;
+  const radiant = players.filter((player) => isRadiantSlot(player.player_slot));
+  const dire = players.filter((player) => !isRadiantSlot(player.player_slot));
+  const score =
+    match.radiant_score !== null && match.dire_score !== null ? `${match.radiant_score} – ${match.dire_score}` : 'vs';
+  const [mode, lobby] = await Promise.all([gameModeName(match.game_mode), lobbyTypeName(match.lobby_type)]);
+  const png = await render.netWorthChart(netWorthChartInput(stored));
+  return {
+    title: `${match.radiant_win ? 'Radiant' : 'Dire'} victory — match ${match.match_id}`,
+    url: `https://www.opendota.com/matches/${match.match_id}`,
+    text: `**Radiant** ${score} **Dire** · ${formatDuration(match.duration)} · ${mode} · ${lobby}\n${matchLinks(match.match_id)}`,
+    fields: [
+      { name: match.radiant_win ? 'Radiant 🏆' : 'Radiant', value: teamLines(radiant), inline: false },
+      { name: match.radiant_win ? 'Dire' : 'Dire 🏆', value: teamLines(dire), inline: false },
+    ],
+    footer: `${match.leagueid ? `League ${match.leagueid} · ` : ''}Started ${match.start_time.toISOString().replace('T', ' ').slice(0, 16)} UTC`,
+    color: match.radiant_win ? RADIANT_COLOR : DIRE_COLOR,
+    image: {
+      filename: `match-${match.match_id}.png`,
+      png,
+      description: `Net worth per player in match ${match.match_id}`,
+    },
+  };
+}

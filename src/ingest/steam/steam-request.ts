@@ -1,0 +1,113 @@
+// The one way to call Valve: key pool pacing, timeout, retries with jitter, 429 handling, envelope-aware parsing.
+import { request } from 'undici';
+import type { Clock } from '../../clock.js';
+import { AppError, isAppError } from '../../errors.js';
+import type { Logger } from '../../log.js';
+import type { KeyPool } from './key-pool.js';
+import { parseLosslessJson } from './lossless-json.js';
+
+/** A typed Valve endpoint: where it lives and how its body becomes a value (or a classified error). */
+export interface SteamEndpoint<T> {
+  /** Short name for logs and metrics, e.g. `GetMatchHistory`. */
+  name: string;
+  path: string;
+  query: Record<string, string | number | undefined>;
+  parse(body: unknown): T;
+}
+
+export type SteamRequest = <T>(endpoint: SteamEndpoint<T>) => Promise<T>;
+
+export interface SteamRequestOptions {
+  baseUrl: string;
+  keys: KeyPool;
+  timeoutMs: number;
+  /** Attempts per call, counting the first; rate-limited attempts count too so nothing loops forever. */
+  maxAttempts?: number;
+  /** Seconds a key rests after a 429 without Retry-After. */
+  defaultRetryAfterSeconds?: number;
+  clock: Clock;
+  log: Logger;
+}
+
+const BACKOFF_BASE_MS = 500;
+const BACKOFF_CAP_MS = 8_000;
+
+function retryAfterSeconds(header: string | string[] | undefined, fallback: number): number {
+  const value = Number(Array.isArray(header) ? header[0] : header);
+  return Number.isFinite(value) && value >= 0 ? value : fallback;
+}
+
+/** Exponential backoff with full jitter: retries from many workers spread out instead of colliding. */
+function backoffMs(attempt: number): number {
+  return Math.random() * Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** attempt);
+}
+
+function endpointUrl(baseUrl: string, endpoint: SteamEndpoint<unknown>, key: string): URL {
+  const url = new URL(endpoint.path.replace(/^\//, ''), baseUrl.endsWith('/') ? baseUrl : `${baseUrl}/`);
+  url.searchParams.set('key', key);
+  for (const [name, value] of Object.entries(endpoint.query)) {
+    if (value !== undefined) url.searchParams.set(name, String(value));
+  }
+  return url;
+}
+
+export function createSteamRequest(options: SteamRequestOptions): SteamRequest {
+  const maxAttempts = options.maxAttempts ?? 4;
+  const defaultRetryAfter = options.defaultRetryAfterSeconds ?? 10;
+
+  async function attempt<T>(endpoint: SteamEndpoint<T>): Promise<T> {
+    const key = await options.keys.acquire();
+    const url = endpointUrl(options.baseUrl, endpoint, key);
+    let response;
+    try {
+      response = await request(url, {
+        method: 'GET',
+        headersTimeout: options.timeoutMs,
+        bodyTimeout: options.timeoutMs,
+        signal: AbortSignal.timeout(options.timeoutMs),
+      });
+    } catch (cause) {
+      throw new AppError('steam_unreachable', `${endpoint.name}: request failed`, { kind: 'transient', cause });
+    }
+    const text = await response.body.text().catch((cause: unknown) => {
+      throw new AppError('steam_body_interrupted', `${endpoint.name}: body interrupted`, { kind: 'transient', cause });
+    });
+    const status = response.statusCode;
+    if (status === 429) {
+      const seconds = retryAfterSeconds(response.headers['retry-after'], defaultRetryAfter);
+      options.keys.penalize(key, seconds);
+      throw new AppError('steam_rate_limited', `${endpoint.name}: HTTP 429`, {
+        kind: 'rate-limited',
+        retryAfterSeconds: seconds,
+      });
+    }
+    if (status >= 500) throw new AppError('steam_server_error', `${endpoint.name}: HTTP ${status}`, { kind: 'transient' });
+    if (status === 403) throw new AppError('steam_forbidden', `${endpoint.name}: HTTP 403 (is the API key valid?)`);
+    if (status !== 200) throw new AppError('steam_bad_request', `${endpoint.name}: HTTP ${status}`);
+    let body: unknown;
+    try {
+      body = parseLosslessJson(text);
+    } catch (cause) {
+      // An HTML error page or a truncated body under load: Valve usually answers properly on a retry.
+      throw new AppError('steam_garbage_body', `${endpoint.name}: body is not JSON (${text.slice(0, 60)}…)`, {
+        kind: 'transient',
+        cause,
+      });
+    }
+    return endpoint.parse(body);
+  }
+
+  return async function steamRequest<T>(endpoint: SteamEndpoint<T>): Promise<T> {
+    for (let attemptNumber = 1; ; attemptNumber += 1) {
+      try {
+        return await attempt(endpoint);
+      } catch (error) {
+        const retryable = isAppError(error) && error.kind !== 'permanent';
+        if (!retryable || attemptNumber >= maxAttempts) throw error;
+        options.log.warn({ endpoint: endpoint.name, attempt: attemptNumber, code: error.code }, 'steam request retry');
+        // Rate limits wait inside the key pool (the key was penalised); other failures back off here.
+        if (error.kind === 'transient') await options.clock.sleep(backoffMs(attemptNumber));
+      }
+    }
+  };
+}

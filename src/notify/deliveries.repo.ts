@@ -1,0 +1,90 @@
+// The deliveries ledger: one row per match × destination, claimed before sending so nothing goes out twice.
+import type { Knex } from 'knex';
+import type { Db } from '../store/db.js';
+
+export interface DeliveryRow {
+  id: number;
+  match_id: number;
+  platform: string;
+  channel_id: string;
+  subscription_id: number | null;
+  status: 'pending' | 'sending' | 'sent' | 'failed';
+  attempts: number;
+  message_id: string | null;
+  last_error: string | null;
+}
+
+/**
+ * Adds a pending delivery for every active subscription a newly stored match touches (its players, teams,
+ * league), in the same transaction as the match, so a stored match can never miss its alerts.
+ * The (target_kind, target_id) index makes this one indexed join per match, whatever the subscription count.
+ */
+export async function queueDeliveries(
+  trx: Knex.Transaction,
+  matchIds: readonly number[],
+  startedAfter: Date,
+): Promise<number> {
+  if (matchIds.length === 0) return 0;
+  const result = await trx.raw<{ rowCount: number }>(
+    `INSERT INTO deliveries (match_id, platform, channel_id, subscription_id)
+     SELECT DISTINCT ON (m.match_id, s.platform, s.channel_id) m.match_id, s.platform, s.channel_id, s.id
+     FROM matches m
+     CROSS JOIN LATERAL (
+       SELECT 'player' AS kind, mp.account_id AS target_id FROM match_players mp
+         WHERE mp.match_id = m.match_id AND mp.account_id IS NOT NULL
+       UNION ALL SELECT 'team', m.radiant_team_id WHERE m.radiant_team_id IS NOT NULL
+       UNION ALL SELECT 'team', m.dire_team_id WHERE m.dire_team_id IS NOT NULL
+       UNION ALL SELECT 'league', m.leagueid WHERE m.leagueid IS NOT NULL
+     ) AS target
+     JOIN subscriptions s ON s.target_kind = target.kind AND s.target_id = target.target_id AND s.paused_at IS NULL
+     WHERE m.match_id = ANY(?::bigint[]) AND m.start_time >= ?
+     ORDER BY m.match_id, s.platform, s.channel_id, s.id
+     ON CONFLICT (match_id, platform, channel_id) DO NOTHING`,
+    [[...matchIds], startedAfter],
+  );
+  return result.rowCount;
+}
+
+/** A sender that crashed mid-send leaves a row 'sending'; after this long another process may take it over. */
+const STALE_CLAIM = `interval '5 minutes'`;
+/** A retried delivery waits this long times its attempts before it is claimed again. */
+const RETRY_STEP = `interval '15 seconds'`;
+
+/** Atomically takes up to `limit` deliveries to send; concurrent notifiers never get the same row. */
+export async function claimDeliveries(db: Db, limit: number): Promise<DeliveryRow[]> {
+  const result = await db.raw<{ rows: DeliveryRow[] }>(
+    `UPDATE deliveries d SET status = 'sending', claimed_at = now(), attempts = d.attempts + 1
+     WHERE d.id IN (
+       SELECT id FROM deliveries
+       WHERE (status = 'pending' AND (claimed_at IS NULL OR claimed_at < now() - ${RETRY_STEP} * attempts))
+          OR (status = 'sending' AND claimed_at < now() - ${STALE_CLAIM})
+       ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED)
+     RETURNING d.*`,
+    [limit],
+  );
+  return result.rows;
+}
+
+export async function markSent(db: Db, id: number, messageId: string): Promise<void> {
+  await db('deliveries').where({ id }).update({ status: 'sent', message_id: messageId, sent_at: db.fn.now(), last_error: null });
+}
+
+/** Transient failure: back to pending (claimable after a backoff), or failed when out of attempts. */
+export async function markRetry(db: Db, id: number, error: string, maxAttempts: number): Promise<void> {
+  await db('deliveries')
+    .where({ id })
+    .update({
+      status: db.raw(`CASE WHEN attempts >= ? THEN 'failed' ELSE 'pending' END`, [maxAttempts]),
+      last_error: error,
+      claimed_at: db.fn.now(),
+    });
+}
+
+export async function markFailed(db: Db, id: number, error: string): Promise<void> {
+  await db('deliveries').where({ id }).update({ status: 'failed', last_error: error, claimed_at: null });
+}
+
+export async function countPendingDeliveries(db: Db): Promise<number> {
+  const row = await db('deliveries').whereIn('status', ['pending', 'sending']).count<{ count: string }>('* as count').first();
+  return Number(row?.count ?? 0);
+}
