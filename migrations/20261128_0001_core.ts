@@ -122,7 +122,9 @@ export async function up(knex: Knex): Promise<void> {
   });
   await knex.raw(`ALTER TABLE deliveries ADD CONSTRAINT deliveries_status_check
     CHECK (status IN ('pending', 'sending', 'sent', 'failed'))`);
-  await knex.raw(`CREATE INDEX deliveries_pending_idx ON deliveries (created_at) WHERE status IN ('pending', 'sending')`);
+  await knex.raw(
+    `CREATE INDEX deliveries_pending_idx ON deliveries (created_at) WHERE status IN ('pending', 'sending')`,
+  );
   await knex.schema.createTable('discord_links', (t) => {
     t.text('discord_user_id').primary();
     t.bigInteger('account_id').notNullable().references('players.account_id');

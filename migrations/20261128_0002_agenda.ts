@@ -1,5 +1,9 @@
 // Agenda's job table, owned by our migrations: two workers creating it at once crash one of them.
-import { getCreateIndexesSQL, getCreateTableSQL, getUpdateTimestampTriggerSQL } from '@agendajs/postgres-backend';
+import {
+  getCreateIndexesSQL,
+  getCreateTableSQL,
+  getUpdateTimestampTriggerSQL,
+} from '@agendajs/postgres-backend';
 import type { Knex } from 'knex';
 
 export const AGENDA_TABLE = 'agenda_jobs';

@@ -5,14 +5,12 @@ import { AppError } from './errors.js';
 const VALVE_API = 'https://api.steampowered.com';
 const DISCORD_API = 'https://discord.com/api';
 
-const commaList = z
-  .string()
-  .transform((value) =>
-    value
-      .split(',')
-      .map((item) => item.trim())
-      .filter((item) => item.length > 0),
-  );
+const commaList = z.string().transform((value) =>
+  value
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item.length > 0),
+);
 
 const optionalSecret = z
   .string()
@@ -28,23 +26,51 @@ export const configSchema = z.object({
   STEAM_API_KEYS: commaList
     .default([])
     .describe('Comma-separated Steam Web API keys; requests rotate across them. Needed by the worker role.'),
-  STEAM_API_BASE_URL: z.url().default(VALVE_API).describe("Base URL of Valve's Steam Web API (a replay server in the demo)."),
+  STEAM_API_BASE_URL: z
+    .url()
+    .default(VALVE_API)
+    .describe("Base URL of Valve's Steam Web API (a replay server in the demo)."),
   STEAM_REQUESTS_PER_SECOND: z.coerce
     .number()
     .positive()
     .default(1)
     .describe('Requests per second per key; Valve tolerates about one.'),
-  STEAM_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000).describe('Timeout of one Steam request.'),
+  STEAM_TIMEOUT_MS: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(10_000)
+    .describe('Timeout of one Steam request.'),
+  ALERT_MAX_MATCH_AGE_MINUTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(360)
+    .describe('Newly stored matches older than this are not alerted (a backfill must not flood channels).'),
+  PLAYER_POLL_INTERVAL: z
+    .string()
+    .default('5 minutes')
+    .describe('How often tracked players are checked for new matches (an Agenda interval).'),
   DISCORD_TOKEN: optionalSecret.describe('Bot token. Needed by the discord role (gateway and REST).'),
-  DISCORD_APPLICATION_ID: optionalSecret.describe('Application id, for command registration and interaction webhooks.'),
+  DISCORD_APPLICATION_ID: optionalSecret.describe(
+    'Application id, for command registration and interaction webhooks.',
+  ),
   DISCORD_PUBLIC_KEY: optionalSecret.describe('Hex Ed25519 public key that signs HTTP interactions.'),
-  DISCORD_API_BASE_URL: z.url().default(DISCORD_API).describe('Discord REST base URL, without the /v10 suffix.'),
+  DISCORD_API_BASE_URL: z
+    .url()
+    .default(DISCORD_API)
+    .describe('Discord REST base URL, without the /v10 suffix.'),
   DISCORD_MODE: z
     .enum(['gateway', 'http', 'both'])
     .default('gateway')
-    .describe('How interactions arrive: the gateway (discord.js Client), HTTP POST /discord/interactions, or both.'),
+    .describe(
+      'How interactions arrive: the gateway (discord.js Client), HTTP POST /discord/interactions, or both.',
+    ),
   HTTP_PORT: z.coerce.number().int().min(0).max(65535).default(8080).describe('Port of the HTTP server.'),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info').describe('pino level.'),
+  LOG_LEVEL: z
+    .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+    .default('info')
+    .describe('pino level.'),
 });
 
 export type Config = z.infer<typeof configSchema>;
@@ -67,11 +93,17 @@ function isMissing(value: unknown): boolean {
 export function loadConfig(env: NodeJS.ProcessEnv, role: Role): Config {
   const parsed = configSchema.safeParse(env);
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ');
+    const problems = parsed.error.issues
+      .map((issue) => `${issue.path.join('.')}: ${issue.message}`)
+      .join('; ');
     throw new AppError('config_invalid', `Invalid configuration: ${problems}`);
   }
   const missing = REQUIRED_BY_ROLE[role].filter((key) => isMissing(parsed.data[key]));
-  if (parsed.data.DISCORD_MODE !== 'gateway' && (role === 'discord' || role === 'all') && !parsed.data.DISCORD_PUBLIC_KEY) {
+  if (
+    parsed.data.DISCORD_MODE !== 'gateway' &&
+    (role === 'discord' || role === 'all') &&
+    !parsed.data.DISCORD_PUBLIC_KEY
+  ) {
     missing.push('DISCORD_PUBLIC_KEY');
   }
   if (missing.length > 0) {

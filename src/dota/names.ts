@@ -3,7 +3,9 @@
 interface NamedConstant {
   name: string;
 }
-let cached: Promise<{ game_mode: Record<string, NamedConstant>; lobby_type: Record<string, NamedConstant> }> | undefined;
+let cached:
+  | Promise<{ game_mode: Record<string, NamedConstant>; lobby_type: Record<string, NamedConstant> }>
+  | undefined;
 
 function constants() {
   cached ??= import('dotaconstants') as unknown as NonNullable<typeof cached>;

@@ -20,7 +20,11 @@ export async function ingestMatchById(ctx: IngestContext, matchId: number): Prom
 }
 
 /** Fetches the one match at `seqNum`; a page that does not contain `matchId` means Valve lost it. */
-export async function ingestMatchBySeqNum(ctx: IngestContext, matchId: number, seqNum: number): Promise<StoredPage> {
+export async function ingestMatchBySeqNum(
+  ctx: IngestContext,
+  matchId: number,
+  seqNum: number,
+): Promise<StoredPage> {
   const stored = await ingestSequencePage(ctx, seqNum, 1);
   if (!(await knownMatchIds(ctx.db, [matchId])).has(matchId)) throw matchNotFound(matchId);
   return stored;

@@ -52,8 +52,13 @@ const PENDING_ONE_OFF_JOBS = `SELECT count(*)::int AS count FROM ${AGENDA_TABLE}
 
 export function createScheduler(options: SchedulerOptions): Scheduler {
   const { pool, log } = options;
+  const backend = new PostgresBackend({ pool, tableName: AGENDA_TABLE, ensureSchema: false });
+  // The LISTEN connection re-emits its errors here; with no listener a database restart would crash the process.
+  backend.notificationChannel?.on('error', (error: unknown) =>
+    log.warn({ err: error }, 'job notification channel error'),
+  );
   const agenda = new Agenda({
-    backend: new PostgresBackend({ pool, tableName: AGENDA_TABLE, ensureSchema: false }),
+    backend,
     ...(options.workerName ? { name: options.workerName } : {}),
     processEvery: options.processEveryMs ?? 2_000,
     // Without a lock limit one worker locks the whole backlog and starves the others.
@@ -67,18 +72,30 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     await agenda.now(job.name, data);
   };
   const context: JobContext = { ...options.context, enqueue };
+  // Agenda's stop() does not wait for jobs already running; closing the pool under them would fail them.
+  const running = new Set<Promise<void>>();
 
   for (const definition of options.jobs) {
     agenda.define(
       definition.name,
       async (job: Job<unknown>) => {
         const data: unknown = definition.assertData(job.attrs.data);
+        const run = definition.run(context, data);
+        const settled = run.then(
+          () => undefined,
+          () => undefined,
+        );
+        running.add(settled);
         try {
-          await definition.run(context, data);
+          await run;
         } catch (error) {
-          const classification = isAppError(error) ? { code: error.code, kind: error.kind } : { kind: 'unknown' };
+          const classification = isAppError(error)
+            ? { code: error.code, kind: error.kind }
+            : { kind: 'unknown' };
           log.warn({ job: definition.name, data, err: error, ...classification }, 'job failed');
           throw error;
+        } finally {
+          running.delete(settled);
         }
       },
       { concurrency: definition.concurrency ?? 1, backoff: classifiedBackoff },
@@ -100,10 +117,14 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     },
     async stop() {
       await agenda.stop(false);
+      await Promise.all(running);
     },
     whenIdle(timeoutMs) {
       return new Promise<void>((resolve, reject) => {
-        const timer = setTimeout(() => finish(new Error(`jobs still pending after ${timeoutMs} ms`)), timeoutMs);
+        const timer = setTimeout(
+          () => finish(new Error(`jobs still pending after ${timeoutMs} ms`)),
+          timeoutMs,
+        );
         const check = () => {
           pendingCount().then((count) => count === 0 && finish(), finish);
         };

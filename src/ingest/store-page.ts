@@ -11,7 +11,11 @@ export interface StoredPage {
   nextSeqNum: number | null;
 }
 
-export async function ingestSequencePage(ctx: IngestContext, startAt: number, count: number): Promise<StoredPage> {
+export async function ingestSequencePage(
+  ctx: IngestContext,
+  startAt: number,
+  count: number,
+): Promise<StoredPage> {
   const matches = await ctx.steam.getMatchHistoryBySequenceNum(startAt, count);
   const alertCutoff = new Date(ctx.clock.now() - ctx.alertMaxAgeMs);
   const { newMatchIds, newDeliveries } = await ctx.db.transaction(async (trx) => {
@@ -19,6 +23,14 @@ export async function ingestSequencePage(ctx: IngestContext, startAt: number, co
     return { newMatchIds: ids, newDeliveries: await queueDeliveries(trx, ids, alertCutoff) };
   });
   const last = matches.at(-1);
-  ctx.log.info({ startAt, fetched: matches.length, stored: newMatchIds.length, newDeliveries }, 'sequence page stored');
-  return { fetched: matches.length, newMatchIds, newDeliveries, nextSeqNum: last ? last.match_seq_num + 1 : null };
+  ctx.log.info(
+    { startAt, fetched: matches.length, stored: newMatchIds.length, newDeliveries },
+    'sequence page stored',
+  );
+  return {
+    fetched: matches.length,
+    newMatchIds,
+    newDeliveries,
+    nextSeqNum: last ? last.match_seq_num + 1 : null,
+  };
 }

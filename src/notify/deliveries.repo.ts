@@ -66,7 +66,9 @@ export async function claimDeliveries(db: Db, limit: number): Promise<DeliveryRo
 }
 
 export async function markSent(db: Db, id: number, messageId: string): Promise<void> {
-  await db('deliveries').where({ id }).update({ status: 'sent', message_id: messageId, sent_at: db.fn.now(), last_error: null });
+  await db('deliveries')
+    .where({ id })
+    .update({ status: 'sent', message_id: messageId, sent_at: db.fn.now(), last_error: null });
 }
 
 /** Transient failure: back to pending (claimable after a backoff), or failed when out of attempts. */
@@ -85,6 +87,9 @@ export async function markFailed(db: Db, id: number, error: string): Promise<voi
 }
 
 export async function countPendingDeliveries(db: Db): Promise<number> {
-  const row = await db('deliveries').whereIn('status', ['pending', 'sending']).count<{ count: string }>('* as count').first();
+  const row = await db('deliveries')
+    .whereIn('status', ['pending', 'sending'])
+    .count<{ count: string }>('* as count')
+    .first();
   return Number(row?.count ?? 0);
 }

@@ -20,6 +20,10 @@ function headline(stored: StoredMatch, subscription: SubscriptionRow | undefined
   return '🔔 New match';
 }
 
-export function alertReply(recap: Reply, stored: StoredMatch, subscription: SubscriptionRow | undefined): Reply {
+export function alertReply(
+  recap: Reply,
+  stored: StoredMatch,
+  subscription: SubscriptionRow | undefined,
+): Reply {
   return { ...recap, text: `${headline(stored, subscription)}\n${recap.text ?? ''}` };
 }

@@ -36,7 +36,12 @@ interface Recap {
   reply: Reply;
 }
 
-export function createNotifier(deps: { db: Db; render: Renderer; senders: readonly ChatSender[]; log: Logger }): Notifier {
+export function createNotifier(deps: {
+  db: Db;
+  render: Renderer;
+  senders: readonly ChatSender[];
+  log: Logger;
+}): Notifier {
   const { db, log } = deps;
   const senders = new Map(deps.senders.map((sender) => [sender.platform, sender]));
 
@@ -46,7 +51,10 @@ export function createNotifier(deps: { db: Db; render: Renderer; senders: readon
     return { stored, reply: await buildMatchRecap(deps.render, stored) };
   }
 
-  async function deliverOne(delivery: DeliveryRow, recaps: Map<number, Promise<Recap>>): Promise<keyof DeliveryTotals> {
+  async function deliverOne(
+    delivery: DeliveryRow,
+    recaps: Map<number, Promise<Recap>>,
+  ): Promise<keyof DeliveryTotals> {
     try {
       const sender = senders.get(delivery.platform);
       if (!sender) throw new Error(`no ${delivery.platform} sender in this process`);
@@ -54,8 +62,14 @@ export function createNotifier(deps: { db: Db; render: Renderer; senders: readon
       let recap = recaps.get(delivery.match_id);
       if (!recap) recaps.set(delivery.match_id, (recap = loadRecap(delivery.match_id)));
       const { stored, reply } = await recap;
-      const subscription = delivery.subscription_id ? await findSubscription(db, delivery.subscription_id) : undefined;
-      const { messageId } = await sender.send(delivery.channel_id, alertReply(reply, stored, subscription), `ddd-${delivery.id}`);
+      const subscription = delivery.subscription_id
+        ? await findSubscription(db, delivery.subscription_id)
+        : undefined;
+      const { messageId } = await sender.send(
+        delivery.channel_id,
+        alertReply(reply, stored, subscription),
+        `ddd-${delivery.id}`,
+      );
       await markSent(db, delivery.id, messageId);
       return 'sent';
     } catch (error) {
@@ -63,11 +77,17 @@ export function createNotifier(deps: { db: Db; render: Renderer; senders: readon
       if (isAppError(error) && error.kind === 'permanent') {
         await markFailed(db, delivery.id, reason);
         await pauseSubscriptionsForChannel(db, delivery.platform, delivery.channel_id, reason);
-        log.warn({ delivery: delivery.id, channel: delivery.channel_id, reason }, 'destination refused: subscriptions paused');
+        log.warn(
+          { delivery: delivery.id, channel: delivery.channel_id, reason },
+          'destination refused: subscriptions paused',
+        );
         return 'failed';
       }
       await markRetry(db, delivery.id, reason, MAX_ATTEMPTS);
-      log.warn({ delivery: delivery.id, reason, attempts: delivery.attempts }, 'delivery will be retried');
+      log.warn(
+        { delivery: delivery.id, err: error, attempts: delivery.attempts },
+        'delivery will be retried',
+      );
       return 'retried';
     }
   }
@@ -76,7 +96,11 @@ export function createNotifier(deps: { db: Db; render: Renderer; senders: readon
     async deliverPending() {
       const totals: DeliveryTotals = { sent: 0, failed: 0, retried: 0 };
       const recaps = new Map<number, Promise<Recap>>();
-      for (let batch = await claimDeliveries(db, BATCH); batch.length > 0; batch = await claimDeliveries(db, BATCH)) {
+      for (
+        let batch = await claimDeliveries(db, BATCH);
+        batch.length > 0;
+        batch = await claimDeliveries(db, BATCH)
+      ) {
         for (const delivery of batch) totals[await deliverOne(delivery, recaps)] += 1;
       }
       return totals;

@@ -9,8 +9,11 @@ export interface DatabaseLocation {
   embedded: boolean;
 }
 
-export async function locateDatabase(config: Pick<Config, 'DATABASE_URL' | 'DATA_DIR'>): Promise<DatabaseLocation> {
-  if (config.DATABASE_URL) return { url: config.DATABASE_URL, stop: () => Promise.resolve(), embedded: false };
+export async function locateDatabase(
+  config: Pick<Config, 'DATABASE_URL' | 'DATA_DIR'>,
+): Promise<DatabaseLocation> {
+  if (config.DATABASE_URL)
+    return { url: config.DATABASE_URL, stop: () => Promise.resolve(), embedded: false };
   const embedded = await startEmbeddedPostgres(config.DATA_DIR);
   return { url: embedded.url, stop: embedded.stop, embedded: true };
 }

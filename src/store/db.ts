@@ -9,7 +9,8 @@ const INT8_OID = 20;
 /** bigint columns hold match ids and account ids, all far below 2^53; anything larger is a bug we want loud. */
 function parseInt8(text: string): number {
   const value = Number(text);
-  if (!Number.isSafeInteger(value)) throw new RangeError(`bigint ${text} does not fit a JS number; store it as text`);
+  if (!Number.isSafeInteger(value))
+    throw new RangeError(`bigint ${text} does not fit a JS number; store it as text`);
   return value;
 }
 
@@ -28,7 +29,13 @@ export function createDb(databaseUrl: string, options: { poolMax?: number } = {}
   });
 }
 
-/** A plain pg.Pool for Agenda's backend (it needs pg, not knex), on the same database. */
-export function createPgPool(databaseUrl: string, max = 5): pg.Pool {
-  return new pg.Pool({ connectionString: databaseUrl, max, types });
+/**
+ * A plain pg.Pool for Agenda's backend (it needs pg, not knex), on the same database.
+ * An idle client dropped by the server (restart, failover) emits 'error' on the pool; unhandled, that kills
+ * the process, so it is reported instead and the pool reconnects on next use.
+ */
+export function createPgPool(databaseUrl: string, onIdleError: (error: Error) => void, max = 5): pg.Pool {
+  const pool = new pg.Pool({ connectionString: databaseUrl, max, types });
+  pool.on('error', onIdleError);
+  return pool;
 }

@@ -147,7 +147,10 @@ export async function storeMatches(trx: Knex.Transaction, matches: readonly Stea
   return [...newIds];
 }
 
-export async function knownMatchIds(db: Db | Knex.Transaction, matchIds: readonly number[]): Promise<Set<number>> {
+export async function knownMatchIds(
+  db: Db | Knex.Transaction,
+  matchIds: readonly number[],
+): Promise<Set<number>> {
   if (matchIds.length === 0) return new Set();
   const rows = await db('matches').whereIn('match_id', matchIds).select<{ match_id: number }[]>('match_id');
   return new Set(rows.map((row) => row.match_id));

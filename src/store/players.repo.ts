@@ -22,14 +22,22 @@ export async function trackPlayer(db: Db, accountId: number): Promise<void> {
 }
 
 export async function markPlayerPrivate(db: Db, accountId: number): Promise<void> {
-  await db('players').where({ account_id: accountId }).update({ is_private: true, history_checked_at: db.fn.now() });
+  await db('players')
+    .where({ account_id: accountId })
+    .update({ is_private: true, history_checked_at: db.fn.now() });
 }
 
 export async function markHistoryChecked(db: Db, accountId: number): Promise<void> {
-  await db('players').where({ account_id: accountId }).update({ is_private: false, history_checked_at: db.fn.now() });
+  await db('players')
+    .where({ account_id: accountId })
+    .update({ is_private: false, history_checked_at: db.fn.now() });
 }
 
-export async function trackedAccountIds(db: Db): Promise<number[]> {
-  const rows = await db('players').where({ tracked: true }).orderBy('account_id').select<{ account_id: number }[]>('account_id');
+/** Tracked players whose match data is public: the ones worth polling. */
+export async function pollableAccountIds(db: Db): Promise<number[]> {
+  const rows = await db('players')
+    .where({ tracked: true, is_private: false })
+    .orderBy('account_id')
+    .select<{ account_id: number }[]>('account_id');
   return rows.map((row) => row.account_id);
 }

@@ -26,13 +26,21 @@ export async function syncReferenceData(db: Db): Promise<void> {
   }));
   const items = Object.entries(constants.items)
     .filter(([, item]) => Number.isInteger(item.id))
-    .map(([name, item]) => ({ id: item.id, name, localized_name: item.dname ?? name, cost: item.cost ?? null }));
+    .map(([name, item]) => ({
+      id: item.id,
+      name,
+      localized_name: item.dname ?? name,
+      cost: item.cost ?? null,
+    }));
   await db.transaction(async (trx) => {
     await trx('heroes').insert(heroes).onConflict('id').merge();
     // Several item keys can share an id; Postgres refuses to upsert one row twice in a statement.
     const uniqueItems = [...new Map(items.map((item) => [item.id, item])).values()];
     for (let start = 0; start < uniqueItems.length; start += 500) {
-      await trx('items').insert(uniqueItems.slice(start, start + 500)).onConflict('id').merge();
+      await trx('items')
+        .insert(uniqueItems.slice(start, start + 500))
+        .onConflict('id')
+        .merge();
     }
   });
 }

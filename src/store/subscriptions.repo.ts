@@ -42,7 +42,12 @@ export async function findSubscription(db: Db, id: number): Promise<Subscription
 }
 
 /** A destination that can no longer receive (deleted channel, lost permission): stop, keep, and say why. */
-export async function pauseSubscriptionsForChannel(db: Db, platform: string, channelId: string, reason: string): Promise<void> {
+export async function pauseSubscriptionsForChannel(
+  db: Db,
+  platform: string,
+  channelId: string,
+  reason: string,
+): Promise<void> {
   await db('subscriptions')
     .where({ platform, channel_id: channelId })
     .whereNull('paused_at')

@@ -18,7 +18,9 @@ export type ArgsOf<Options extends readonly OptionDeclaration[]> = {
   [O in Options[number] as O['required'] extends true ? never : O['name']]?: OptionValue<O>;
 };
 
-export interface CommandDefinition<Options extends readonly OptionDeclaration[] = readonly OptionDeclaration[]> {
+export interface CommandDefinition<
+  Options extends readonly OptionDeclaration[] = readonly OptionDeclaration[],
+> {
   /** Words after `/dota`, e.g. `['subscribe', 'player']`. */
   path: readonly [string] | readonly [string, string];
   description: string;

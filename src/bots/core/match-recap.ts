@@ -14,7 +14,9 @@ const DIRE_COLOR = 0xe8862a;
 export function formatDuration(seconds: number): string {
   const minutes = Math.floor(seconds / 60);
   const rest = String(seconds % 60).padStart(2, '0');
-  return minutes >= 60 ? `${Math.floor(minutes / 60)}:${String(minutes % 60).padStart(2, '0')}:${rest}` : `${minutes}:${rest}`;
+  return minutes >= 60
+    ? `${Math.floor(minutes / 60)}:${String(minutes % 60).padStart(2, '0')}:${rest}`
+    : `${minutes}:${rest}`;
 }
 
 export function playerName(player: Pick<RecapPlayer, 'account_id' | 'persona'>): string {
@@ -31,7 +33,10 @@ export function kda(player: Pick<RecapPlayer, 'kills' | 'deaths' | 'assists'>): 
 }
 
 function teamLines(players: RecapPlayer[]): string {
-  return players.map((player) => `**${heroName(player)}** · ${playerName(player)} · ${kda(player)}`).join('\n') || '—';
+  return (
+    players.map((player) => `**${heroName(player)}** · ${playerName(player)} · ${kda(player)}`).join('\n') ||
+    '—'
+  );
 }
 
 export function matchLinks(matchId: number): string {
@@ -62,7 +67,9 @@ export async function buildMatchRecap(render: Renderer, stored: StoredMatch): Pr
   const radiant = players.filter((player) => isRadiantSlot(player.player_slot));
   const dire = players.filter((player) => !isRadiantSlot(player.player_slot));
   const score =
-    match.radiant_score !== null && match.dire_score !== null ? `${match.radiant_score} – ${match.dire_score}` : 'vs';
+    match.radiant_score !== null && match.dire_score !== null
+      ? `${match.radiant_score} – ${match.dire_score}`
+      : 'vs';
   const [mode, lobby] = await Promise.all([gameModeName(match.game_mode), lobbyTypeName(match.lobby_type)]);
   const png = await render.netWorthChart(netWorthChartInput(stored));
   return {

@@ -25,7 +25,8 @@ export type AnyJobDefinition = JobDefinition<any>;
 
 /** Reads a positive integer field from job data, naming the job and field when it is wrong. */
 export function requirePositiveInteger(jobName: string, data: unknown, field: string): number {
-  const value = typeof data === 'object' && data !== null ? (data as Record<string, unknown>)[field] : undefined;
+  const value =
+    typeof data === 'object' && data !== null ? (data as Record<string, unknown>)[field] : undefined;
   if (typeof value !== 'number' || !Number.isSafeInteger(value) || value <= 0) {
     throw new TypeError(`${jobName}: data.${field} must be a positive integer, got ${JSON.stringify(value)}`);
   }

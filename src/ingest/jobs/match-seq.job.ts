@@ -20,7 +20,8 @@ export const matchSeqJob: JobDefinition<MatchSeqJobData> = {
   assertData(data) {
     const start = requirePositiveInteger(NAME, data, 'start_at_match_seq_num');
     const count = requirePositiveInteger(NAME, data, 'matches_requested');
-    if (count > MAX_MATCHES_PER_PAGE) throw new TypeError(`${NAME}: matches_requested ≤ ${MAX_MATCHES_PER_PAGE}`);
+    if (count > MAX_MATCHES_PER_PAGE)
+      throw new TypeError(`${NAME}: matches_requested ≤ ${MAX_MATCHES_PER_PAGE}`);
     const hasMatchId = typeof data === 'object' && data !== null && 'match_id' in data;
     return {
       start_at_match_seq_num: start,

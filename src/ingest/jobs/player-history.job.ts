@@ -27,7 +27,10 @@ async function fetchHistory(ctx: JobContext, accountId: number): Promise<SteamHi
     rows.push(...result.matches);
     const last = result.matches.at(-1);
     // Stop at the first page holding a match we already have: everything older was fetched before.
-    const known = await knownMatchIds(ctx.db, result.matches.map((match) => match.match_id));
+    const known = await knownMatchIds(
+      ctx.db,
+      result.matches.map((match) => match.match_id),
+    );
     if (!last || result.results_remaining === 0 || known.size > 0) break;
     startAt = last.match_id - 1;
   }
@@ -51,7 +54,10 @@ export const playerHistoryJob: JobDefinition<PlayerHistoryJobData> = {
       }
       throw error;
     }
-    const known = await knownMatchIds(ctx.db, history.map((match) => match.match_id));
+    const known = await knownMatchIds(
+      ctx.db,
+      history.map((match) => match.match_id),
+    );
     const missing = history.filter((match) => !known.has(match.match_id));
     for (const match of missing) {
       await ctx.enqueue(matchSeqJob, {

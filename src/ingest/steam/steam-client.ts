@@ -21,7 +21,11 @@ export const MAX_MATCHES_PER_PAGE = 100;
 export const MAX_SUMMARIES_PER_CALL = 100;
 
 const resultEnvelope = z.object({
-  result: z.looseObject({ status: z.number().optional(), statusDetail: z.string().optional(), error: z.string().optional() }),
+  result: z.looseObject({
+    status: z.number().optional(),
+    statusDetail: z.string().optional(),
+    error: z.string().optional(),
+  }),
 });
 const responseEnvelope = z.object({ response: z.unknown() });
 
@@ -59,7 +63,12 @@ function parseResponse<T>(endpoint: string, schema: z.ZodType<T>, body: unknown)
   return parsed.data;
 }
 
-function endpoint<T>(name: string, path: string, query: SteamEndpoint<T>['query'], parse: (body: unknown) => T) {
+function endpoint<T>(
+  name: string,
+  path: string,
+  query: SteamEndpoint<T>['query'],
+  parse: (body: unknown) => T,
+) {
   return { name, path, query, parse } satisfies SteamEndpoint<T>;
 }
 
@@ -108,11 +117,17 @@ export function createSteamClientFromRequest(steamRequest: SteamRequest): SteamC
     getPlayerSummaries: async (steamids) => {
       if (steamids.length === 0) return [];
       if (steamids.length > MAX_SUMMARIES_PER_CALL) {
-        throw new AppError('steam_too_many_ids', `GetPlayerSummaries takes at most ${MAX_SUMMARIES_PER_CALL} ids`);
+        throw new AppError(
+          'steam_too_many_ids',
+          `GetPlayerSummaries takes at most ${MAX_SUMMARIES_PER_CALL} ids`,
+        );
       }
       const result = await steamRequest(
-        endpoint('GetPlayerSummaries', '/ISteamUser/GetPlayerSummaries/v2/', { steamids: steamids.join(',') }, (body) =>
-          parseResponse('GetPlayerSummaries', playerSummariesResponseSchema, body),
+        endpoint(
+          'GetPlayerSummaries',
+          '/ISteamUser/GetPlayerSummaries/v2/',
+          { steamids: steamids.join(',') },
+          (body) => parseResponse('GetPlayerSummaries', playerSummariesResponseSchema, body),
         ),
       );
       return result.players;

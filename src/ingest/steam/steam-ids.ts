@@ -31,14 +31,18 @@ function invalid(input: string, why: string): AppError {
  */
 export function parseAccountId(input: string): number {
   const text = input.trim();
-  const profile = /^(?:https?:\/\/)?(?:www\.)?steamcommunity\.com\/(profiles|id)\/([^/?#\s]+)\/?$/i.exec(text);
+  const profile = /^(?:https?:\/\/)?(?:www\.)?steamcommunity\.com\/(profiles|id)\/([^/?#\s]+)\/?$/i.exec(
+    text,
+  );
   if (profile?.[1]?.toLowerCase() === 'id') throw invalid(text, 'vanity profile names are not supported yet');
   const digits = profile?.[2] ?? text;
-  if (!/^\d{1,20}$/.test(digits)) throw invalid(text, 'expected digits or a steamcommunity.com/profiles/ URL');
+  if (!/^\d{1,20}$/.test(digits))
+    throw invalid(text, 'expected digits or a steamcommunity.com/profiles/ URL');
   const value = BigInt(digits);
   if (value >= STEAMID64_BASE) {
     const accountId = value - STEAMID64_BASE;
-    if (accountId === 0n || accountId > BigInt(MAX_ACCOUNT_ID)) throw invalid(text, 'not an individual steamid64');
+    if (accountId === 0n || accountId > BigInt(MAX_ACCOUNT_ID))
+      throw invalid(text, 'not an individual steamid64');
     return Number(accountId);
   }
   if (value === 0n || value > BigInt(MAX_ACCOUNT_ID)) throw invalid(text, 'outside the range of account ids');

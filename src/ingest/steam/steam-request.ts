@@ -67,10 +67,16 @@ export function createSteamRequest(options: SteamRequestOptions): SteamRequest {
         signal: AbortSignal.timeout(options.timeoutMs),
       });
     } catch (cause) {
-      throw new AppError('steam_unreachable', `${endpoint.name}: request failed`, { kind: 'transient', cause });
+      throw new AppError('steam_unreachable', `${endpoint.name}: request failed`, {
+        kind: 'transient',
+        cause,
+      });
     }
     const text = await response.body.text().catch((cause: unknown) => {
-      throw new AppError('steam_body_interrupted', `${endpoint.name}: body interrupted`, { kind: 'transient', cause });
+      throw new AppError('steam_body_interrupted', `${endpoint.name}: body interrupted`, {
+        kind: 'transient',
+        cause,
+      });
     });
     const status = response.statusCode;
     if (status === 429) {
@@ -81,8 +87,10 @@ export function createSteamRequest(options: SteamRequestOptions): SteamRequest {
         retryAfterSeconds: seconds,
       });
     }
-    if (status >= 500) throw new AppError('steam_server_error', `${endpoint.name}: HTTP ${status}`, { kind: 'transient' });
-    if (status === 403) throw new AppError('steam_forbidden', `${endpoint.name}: HTTP 403 (is the API key valid?)`);
+    if (status >= 500)
+      throw new AppError('steam_server_error', `${endpoint.name}: HTTP ${status}`, { kind: 'transient' });
+    if (status === 403)
+      throw new AppError('steam_forbidden', `${endpoint.name}: HTTP 403 (is the API key valid?)`);
     if (status !== 200) throw new AppError('steam_bad_request', `${endpoint.name}: HTTP ${status}`);
     let body: unknown;
     try {
@@ -104,7 +112,10 @@ export function createSteamRequest(options: SteamRequestOptions): SteamRequest {
       } catch (error) {
         const retryable = isAppError(error) && error.kind !== 'permanent';
         if (!retryable || attemptNumber >= maxAttempts) throw error;
-        options.log.warn({ endpoint: endpoint.name, attempt: attemptNumber, code: error.code }, 'steam request retry');
+        options.log.warn(
+          { endpoint: endpoint.name, attempt: attemptNumber, code: error.code },
+          'steam request retry',
+        );
         // Rate limits wait inside the key pool (the key was penalised); other failures back off here.
         if (error.kind === 'transient') await options.clock.sleep(backoffMs(attemptNumber));
       }

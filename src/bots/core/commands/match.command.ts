@@ -8,12 +8,16 @@ import { buildMatchRecap } from '../match-recap.js';
 export const matchCommand = defineCommand({
   path: ['match'],
   description: 'Recap of one match: score, heroes, K/D/A and a net-worth chart',
-  options: [{ name: 'id', description: 'Match id, e.g. 8591933650', type: 'integer', required: true }] as const,
+  options: [
+    { name: 'id', description: 'Match id, e.g. 8591933650', type: 'integer', required: true },
+  ] as const,
   adminOnly: false,
   ephemeral: false,
   async run(ctx, { id }) {
     if (!Number.isSafeInteger(id) || id <= 0) {
-      throw new AppError('invalid_match_id', `Invalid match id ${id}`, { userMessage: `${id} is not a match id.` });
+      throw new AppError('invalid_match_id', `Invalid match id ${id}`, {
+        userMessage: `${id} is not a match id.`,
+      });
     }
     let stored = await findMatch(ctx.db, id);
     if (!stored) {

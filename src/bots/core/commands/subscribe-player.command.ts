@@ -16,13 +16,20 @@ export const subscribePlayerCommand = defineCommand({
       type: 'string',
       required: true,
     },
-    { name: 'channel', description: 'Where to post (default: this channel)', type: 'channel', required: false },
+    {
+      name: 'channel',
+      description: 'Where to post (default: this channel)',
+      type: 'channel',
+      required: false,
+    },
   ] as const,
   adminOnly: true,
   ephemeral: false,
   async run(ctx, { player, channel }, invocation) {
     if (!invocation.guildId) {
-      throw new AppError('guild_only', 'subscribe outside a guild', { userMessage: 'Subscriptions work in a server channel.' });
+      throw new AppError('guild_only', 'subscribe outside a guild', {
+        userMessage: 'Subscriptions work in a server channel.',
+      });
     }
     const accountId = parseAccountId(player);
     const channelId = channel ?? invocation.channelId;

@@ -1,0 +1,173 @@
+#!/usr/bin/env node
+// The `ddd` CLI: migrate, start, demo, ingest, inspect a match, register Discord commands.
+import { Command, InvalidArgumentError } from 'commander';
+import { Routes } from 'discord.js';
+import { COMMANDS } from '../bots/core/commands/index.js';
+import { buildCommandData } from '../bots/discord/command-data.js';
+import { createDiscordRest } from '../bots/discord/discord-rest.js';
+import { loadConfig, type Role } from '../config.js';
+import { isAppError } from '../errors.js';
+import { ingestMatchById } from '../ingest/fetch-match.js';
+import { ingestSequencePage } from '../ingest/store-page.js';
+import { createLogger } from '../log.js';
+import { notifyDeliverJob } from '../notify/deliver.job.js';
+import { findMatch } from '../store/matches.repo.js';
+import { toMatchJson } from '../store/match-json.js';
+import { runDemo } from '../demo/run-demo.js';
+import { openRuntime, type Runtime } from './runtime.js';
+import { startService } from './service.js';
+
+function positiveInteger(text: string): number {
+  const value = Number(text);
+  if (!/^\d+$/.test(text) || !Number.isSafeInteger(value) || value <= 0) {
+    throw new InvalidArgumentError(`"${text}" is not a positive integer.`);
+  }
+  return value;
+}
+
+function setup(role: Role) {
+  const config = loadConfig(process.env, role);
+  return { config, log: createLogger(config.LOG_LEVEL) };
+}
+
+/**
+ * Ends a one-shot command once its work is done and everything is closed. Agenda leaves a liveness timer
+ * (half the lock lifetime) pending after each job it ran, which would otherwise hold the process for minutes.
+ */
+async function oneShot(work: () => Promise<void>): Promise<void> {
+  await work();
+  process.exit(process.exitCode ?? 0);
+}
+
+/** Opens the runtime for one command and always closes it, so the embedded database stops cleanly. */
+function withRuntime(role: Role, work: (runtime: Runtime) => Promise<void>): Promise<void> {
+  return oneShot(async () => {
+    const { config, log } = setup(role);
+    const runtime = await openRuntime(config, log);
+    try {
+      await work(runtime);
+    } finally {
+      await runtime.close();
+    }
+  });
+}
+
+const program = new Command('ddd').description(
+  'DataDrivenDota: Dota 2 data from Valve into Postgres, served to Discord',
+);
+
+program
+  .command('migrate')
+  .description('Bring the database schema up to date and load heroes and items')
+  .action(() => withRuntime('cli', () => Promise.resolve()));
+
+program
+  .command('start')
+  .description('Run everything in one process: ingest workers, notifier, Discord bot, HTTP server')
+  .action(async () => {
+    const { config, log } = setup('all');
+    const service = await startService(config, log);
+    const shutdown = (signal: string) => {
+      log.info({ signal }, 'shutting down');
+      service.stop().then(
+        () => process.exit(0),
+        (error: unknown) => {
+          log.error({ err: error }, 'unclean shutdown');
+          process.exit(1);
+        },
+      );
+    };
+    process.once('SIGTERM', shutdown);
+    process.once('SIGINT', shutdown);
+  });
+
+program
+  .command('demo')
+  .description('Offline demo over shipped Valve data: ingest, a subscription, an alert; output in ./demo-out')
+  .option('--out <dir>', 'where to write the transcript and images', 'demo-out')
+  .action((options: { out: string }) => oneShot(() => runDemo({ outDir: options.out })));
+
+const ingest = program
+  .command('ingest')
+  .description('Fetch from Valve now, through the same code the jobs run');
+ingest
+  .command('match')
+  .argument('<match_id>', 'match id', positiveInteger)
+  .description('Fetch one match (via its sequence number) and store it')
+  .action((matchId: number) =>
+    withRuntime('worker', async (runtime) => {
+      const stored = await ingestMatchById(runtime.ingest, matchId);
+      if (stored?.newDeliveries) await runtime.scheduler.enqueue(notifyDeliverJob, {});
+      console.log(
+        stored
+          ? `stored match ${matchId} (${stored.newDeliveries} alerts queued)`
+          : `match ${matchId} was already stored`,
+      );
+    }),
+  );
+ingest
+  .command('seq')
+  .argument('<match_seq_num>', 'first sequence number', positiveInteger)
+  .option('--count <n>', 'matches to fetch (≤ 100)', positiveInteger, 100)
+  .description('Fetch a page of matches by sequence number and store them')
+  .action((seqNum: number, options: { count: number }) =>
+    withRuntime('worker', async (runtime) => {
+      const page = await ingestSequencePage(runtime.ingest, seqNum, options.count);
+      if (page.newDeliveries) await runtime.scheduler.enqueue(notifyDeliverJob, {});
+      console.log(
+        `fetched ${page.fetched}, stored ${page.newMatchIds.length} new; next sequence number ${page.nextSeqNum ?? '-'}`,
+      );
+    }),
+  );
+
+program
+  .command('match')
+  .argument('<match_id>', 'match id', positiveInteger)
+  .option('--json', 'print the stored match as JSON')
+  .description('Show a stored match')
+  .action((matchId: number, options: { json?: boolean }) =>
+    withRuntime('cli', async (runtime) => {
+      const stored = await findMatch(runtime.db, matchId);
+      if (!stored) {
+        console.error(`Match ${matchId} is not stored. Fetch it with: ddd ingest match ${matchId}`);
+        process.exitCode = 1;
+        return;
+      }
+      const json = toMatchJson(stored);
+      if (options.json) return void console.log(JSON.stringify(json));
+      console.log(
+        `Match ${json.match_id}: ${json.radiant_win ? 'Radiant' : 'Dire'} victory in ${Math.round(json.duration / 60)} min`,
+      );
+      for (const player of json.players) {
+        console.log(
+          `  ${String(player.player_slot).padStart(3)} ${(player.hero ?? `hero ${player.hero_id}`).padEnd(22)} ${player.kills}/${player.deaths}/${player.assists}`,
+        );
+      }
+    }),
+  );
+
+program
+  .command('discord')
+  .description('Discord application management')
+  .command('register')
+  .option('--guild <id>', 'register in one guild (instant) instead of globally')
+  .description('Register the /dota command with Discord')
+  .action((options: { guild?: string }) =>
+    oneShot(async () => {
+      const { config } = setup('discord');
+      const rest = createDiscordRest(config.DISCORD_API_BASE_URL, config.DISCORD_TOKEN ?? '');
+      const appId = config.DISCORD_APPLICATION_ID ?? '';
+      const route = options.guild
+        ? Routes.applicationGuildCommands(appId, options.guild)
+        : Routes.applicationCommands(appId);
+      await rest.put(route, { body: [buildCommandData(COMMANDS)] });
+      console.log(
+        `registered /dota ${options.guild ? `in guild ${options.guild}` : 'globally (may take up to an hour to appear)'}`,
+      );
+    }),
+  );
+
+program.parseAsync().catch((error: unknown) => {
+  console.error(isAppError(error) ? `${error.code}: ${error.message}` : error);
+  process.exit(1);
+});

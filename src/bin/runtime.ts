@@ -1,0 +1,123 @@
+// Composition root shared by every entry point: database, Steam client, renderer, scheduler, built once.
+import { systemClock, type Clock } from '../clock.js';
+import type { Config } from '../config.js';
+import { AppError } from '../errors.js';
+import type { IngestContext } from '../ingest/ingest-context.js';
+import type { AnyJobDefinition } from '../ingest/jobs/job.js';
+import { matchSeqJob } from '../ingest/jobs/match-seq.job.js';
+import { playerHistoryJob } from '../ingest/jobs/player-history.job.js';
+import { pollPlayersJob } from '../ingest/jobs/poll-players.job.js';
+import { createScheduler, type Scheduler } from '../ingest/scheduler.js';
+import { createSteamClient, type SteamClient } from '../ingest/steam/steam-client.js';
+import type { Logger } from '../log.js';
+import { notifyDeliverJob } from '../notify/deliver.job.js';
+import type { Notifier } from '../notify/notifier.js';
+import { assertFontsAvailable, registerFonts } from '../render/fonts.js';
+import { createRenderer, type Renderer } from '../render/renderer.js';
+import { locateDatabase } from '../store/database.js';
+import { createDb, createPgPool, type Db } from '../store/db.js';
+import { migrateLatest } from '../store/migrate.js';
+
+export interface Runtime {
+  config: Config;
+  log: Logger;
+  clock: Clock;
+  db: Db;
+  steam: SteamClient;
+  ingest: IngestContext;
+  render: Renderer;
+  scheduler: Scheduler;
+  close(): Promise<void>;
+}
+
+export interface RuntimeOptions {
+  /** Ingest's notion of now (the demo replays old matches as fresh); defaults to the system clock. */
+  clock?: Clock;
+  /** Present in processes that post alerts; enables the notify.deliver job here. */
+  notifier?: (parts: { db: Db; render: Renderer }) => Notifier;
+  /** Checks fonts at start-up: Skia draws nothing, silently, without them. */
+  needsFonts?: boolean;
+}
+
+const INGEST_JOBS: readonly AnyJobDefinition[] = [playerHistoryJob, matchSeqJob, pollPlayersJob];
+
+function unconfiguredSteam(): SteamClient {
+  const missing = () =>
+    Promise.reject(
+      new AppError('config_missing', 'STEAM_API_KEYS is not set: this process cannot call Valve'),
+    );
+  return {
+    getMatchHistory: missing,
+    getMatchHistoryBySequenceNum: missing,
+    getHeroes: missing,
+    getPlayerSummaries: missing,
+  };
+}
+
+export async function openRuntime(
+  config: Config,
+  log: Logger,
+  options: RuntimeOptions = {},
+): Promise<Runtime> {
+  const clock = options.clock ?? systemClock;
+  if (options.needsFonts) {
+    const fonts = registerFonts();
+    assertFontsAvailable();
+    log.info({ files: fonts.filesRegistered, ms: Math.round(fonts.durationMs) }, 'fonts registered');
+  }
+  const location = await locateDatabase(config);
+  const db = createDb(location.url);
+  const pool = createPgPool(location.url, (error) =>
+    log.warn({ err: error }, 'idle database connection lost'),
+  );
+  try {
+    await migrateLatest(db);
+  } catch (error) {
+    await Promise.allSettled([db.destroy(), pool.end(), location.stop()]);
+    throw error;
+  }
+  const steam =
+    config.STEAM_API_KEYS.length > 0
+      ? createSteamClient(
+          {
+            baseUrl: config.STEAM_API_BASE_URL,
+            keys: config.STEAM_API_KEYS,
+            requestsPerSecond: config.STEAM_REQUESTS_PER_SECOND,
+            timeoutMs: config.STEAM_TIMEOUT_MS,
+          },
+          log,
+          clock,
+        )
+      : unconfiguredSteam();
+  const ingest: IngestContext = {
+    db,
+    steam,
+    log,
+    clock,
+    alertMaxAgeMs: config.ALERT_MAX_MATCH_AGE_MINUTES * 60_000,
+  };
+  const render = createRenderer();
+  const notifier = options.notifier?.({ db, render });
+  const scheduler = createScheduler({
+    pool,
+    jobs: notifier ? [...INGEST_JOBS, notifyDeliverJob] : INGEST_JOBS,
+    context: { ...ingest, ...(notifier ? { notifier } : {}) },
+    log,
+  });
+  return {
+    config,
+    log,
+    clock,
+    db,
+    steam,
+    ingest,
+    render,
+    scheduler,
+    async close() {
+      await scheduler.stop();
+      await db.destroy();
+      await pool.end();
+      await location.stop();
+    },
+  };
+}

@@ -1,0 +1,179 @@
+// The offline demo: shipped Valve data → real jobs → Postgres → a subscription → one alert, written to demo-out/.
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { shiftedClock } from '../clock.js';
+import { configSchema } from '../config.js';
+import { startService, type Service } from '../bin/service.js';
+import {
+  startDiscordStandin,
+  type DiscordStandin,
+  type StandinMessage,
+} from '../fakes/discord-standin.server.js';
+import { createInteractionSigner } from '../fakes/interaction-signer.js';
+import { slashInteraction } from '../fakes/slash-interaction.js';
+import { startValveReplay } from '../fakes/valve-replay.server.js';
+import { playerHistoryJob } from '../ingest/jobs/player-history.job.js';
+import { createLogger } from '../log.js';
+import { startEmbeddedPostgres } from '../store/embedded-postgres.js';
+import { createDb } from '../store/db.js';
+import { findMatch } from '../store/matches.repo.js';
+import { toMatchJson } from '../store/match-json.js';
+import { writeTranscript } from './transcript.js';
+
+/** A pro player from the shipped 2025 league match 8591933650 (Vitality Warriors vs Moonwalkers). */
+const DEMO_PLAYER = 177062248;
+const DEMO_PLAYER_MATCH = 8591933650;
+/** That match started at this time; the demo's ingest clock runs from just after it ended. */
+const DEMO_MATCH_START = 1764977774_000;
+/** The shortest shipped match (a 2019 Turbo game), asked for over HTTP interactions and fetched on demand. */
+const DEMO_LOOKUP_MATCH = 4949375791;
+const GUILD = '1100000000000000001';
+const ALERT_CHANNEL = '1100000000000000002';
+const ADMIN = { userId: '1100000000000000003', username: 'guild-admin', permissions: String(0x20) };
+const PLAYER = { userId: '1100000000000000004', username: 'curious-player', permissions: '0' };
+const DEMO_DATABASE = 'ddd_demo';
+
+function step(text: string): void {
+  console.log(`• ${text}`);
+}
+
+/** A fresh database for every run, so the alert is new each time. */
+async function freshDemoDatabase(adminUrl: string): Promise<string> {
+  const admin = createDb(adminUrl, { poolMax: 1 });
+  try {
+    await admin.raw(`DROP DATABASE IF EXISTS ${DEMO_DATABASE} WITH (FORCE)`);
+    await admin.raw(`CREATE DATABASE ${DEMO_DATABASE}`);
+  } finally {
+    await admin.destroy();
+  }
+  const url = new URL(adminUrl);
+  url.pathname = `/${DEMO_DATABASE}`;
+  return url.toString();
+}
+
+async function runSteps(
+  service: Service,
+  discord: DiscordStandin,
+  signer: ReturnType<typeof createInteractionSigner>,
+) {
+  const { scheduler } = service.runtime;
+  const channelPosts = () => discord.messages.filter((message) => message.via === 'channel');
+
+  step(
+    `Guild admin runs /dota subscribe player ${DEMO_PLAYER} in #dota-alerts (gateway, real discord.js Client)`,
+  );
+  const subscribe = slashInteraction({
+    applicationId: discord.applicationId,
+    guildId: GUILD,
+    channelId: ALERT_CHANNEL,
+    ...ADMIN,
+    path: ['subscribe', 'player'],
+    options: [{ name: 'player', type: 3, value: String(DEMO_PLAYER) }],
+  });
+  await discord.dispatchInteraction(subscribe);
+  await waitFor(
+    discord,
+    (message) => message.interactionToken === subscribe.token && message.via === 'webhook-edit',
+  );
+
+  step('Agenda jobs run: player history → missing match by sequence number → stored → alert delivered');
+  await scheduler.whenIdle(60_000);
+  const alerts = channelPosts();
+  if (alerts.length !== 1) throw new Error(`expected one alert in the channel, saw ${alerts.length}`);
+
+  step('Ingesting the same history again (idempotency): no second alert');
+  await scheduler.enqueue(playerHistoryJob, { account_id: DEMO_PLAYER });
+  await scheduler.whenIdle(60_000);
+  if (channelPosts().length !== 1)
+    throw new Error(`a second ingest posted again: ${channelPosts().length} alerts`);
+
+  step(
+    `A player runs /dota match ${DEMO_LOOKUP_MATCH} (HTTP interactions, Ed25519-signed): not stored yet, so deferred and fetched`,
+  );
+  const lookup = slashInteraction({
+    applicationId: discord.applicationId,
+    guildId: GUILD,
+    channelId: ALERT_CHANNEL,
+    ...PLAYER,
+    path: ['match'],
+    options: [{ name: 'id', type: 4, value: DEMO_LOOKUP_MATCH }],
+  });
+  discord.registerInteraction(lookup);
+  const body = JSON.stringify(lookup);
+  const response = await fetch(`http://127.0.0.1:${service.http.port}/discord/interactions`, {
+    method: 'POST',
+    headers: signer.headers(body),
+    body,
+  });
+  if (!response.ok) throw new Error(`interaction endpoint answered ${response.status}`);
+  discord.recordInteractionResponse(lookup.id, await response.json());
+  await waitFor(
+    discord,
+    (message) => message.interactionToken === lookup.token && message.via === 'webhook-edit',
+  );
+}
+
+/** Resolves once a message matching `predicate` has arrived (event-driven through the stand-in). */
+async function waitFor(
+  discord: DiscordStandin,
+  predicate: (message: StandinMessage) => boolean,
+  timeoutMs = 30_000,
+) {
+  const deadline = Date.now() + timeoutMs;
+  while (!discord.messages.some(predicate)) {
+    await discord.waitForMessages(discord.messages.length + 1, Math.max(1, deadline - Date.now()));
+  }
+}
+
+export async function runDemo(options: { outDir: string; dataDir?: string }): Promise<void> {
+  const started = Date.now();
+  const outDir = resolve(options.outDir);
+  const log = createLogger(process.env.LOG_LEVEL ?? 'warn');
+  step('Starting embedded Postgres, the Valve replay server (json_files/) and a local Discord stand-in');
+  const postgres = await startEmbeddedPostgres(options.dataDir ?? './.data');
+  const valve = await startValveReplay();
+  const discord = await startDiscordStandin();
+  const signer = createInteractionSigner();
+  let service: Service | undefined;
+  try {
+    const config = configSchema.parse({
+      DATABASE_URL: await freshDemoDatabase(postgres.url),
+      STEAM_API_KEYS: 'demo-key',
+      STEAM_API_BASE_URL: valve.baseUrl,
+      STEAM_REQUESTS_PER_SECOND: '50',
+      DISCORD_TOKEN: discord.botToken,
+      DISCORD_APPLICATION_ID: discord.applicationId,
+      DISCORD_PUBLIC_KEY: signer.publicKeyHex,
+      DISCORD_API_BASE_URL: discord.restBaseUrl,
+      DISCORD_MODE: 'both',
+      HTTP_PORT: '0',
+      LOG_LEVEL: 'warn',
+    });
+    // The shipped match is from 2025; ingest's clock is set to just after it so it counts as a fresh game.
+    service = await startService(config, log, shiftedClock(DEMO_MATCH_START + 60 * 60_000));
+    await runSteps(service, discord, signer);
+
+    await rm(outDir, { recursive: true, force: true });
+    await mkdir(outDir, { recursive: true });
+    const matches = await Promise.all(
+      [DEMO_PLAYER_MATCH, DEMO_LOOKUP_MATCH].map(async (id) => {
+        const stored = await findMatch(service!.runtime.db, id);
+        return stored ? toMatchJson(stored) : null;
+      }),
+    );
+    const deliveries = await service.runtime
+      .db('deliveries')
+      .select('match_id', 'channel_id', 'status', 'attempts', 'message_id');
+    await writeFile(join(outDir, 'matches.json'), `${JSON.stringify(matches, null, 2)}\n`);
+    const files = await writeTranscript(outDir, discord.messages, {
+      deliveries,
+      valveRequests: valve.requests.length,
+    });
+    console.log(`\nDemo finished in ${((Date.now() - started) / 1000).toFixed(1)} s. Look at:`);
+    for (const file of files) console.log(`  ${file}`);
+  } finally {
+    await service?.stop();
+    await Promise.allSettled([discord.close(), valve.close()]);
+    await postgres.stop();
+  }
+}
