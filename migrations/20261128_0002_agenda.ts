@@ -14,6 +14,6 @@ export async function up(knex: Knex): Promise<void> {
   await knex.raw(getUpdateTimestampTriggerSQL(AGENDA_TABLE));
 }
 
-export async function down(): Promise<void> {
-  throw new Error('Migrations are forward-only.');
+export function down(): Promise<void> {
+  return Promise.reject(new Error('Migrations are forward-only.'));
 }

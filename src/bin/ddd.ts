@@ -14,6 +14,7 @@ import { notifyDeliverJob } from '../notify/deliver.job.js';
 import { findMatch } from '../store/matches.repo.js';
 import { toMatchJson } from '../store/match-json.js';
 import { runDemo } from '../demo/run-demo.js';
+import { startValveReplay } from '../fakes/valve-replay.server.js';
 import { openRuntime, type Runtime } from './runtime.js';
 import { startService } from './service.js';
 
@@ -86,6 +87,15 @@ program
   .description('Offline demo over shipped Valve data: ingest, a subscription, an alert; output in ./demo-out')
   .option('--out <dir>', 'where to write the transcript and images', 'demo-out')
   .action((options: { out: string }) => oneShot(() => runDemo({ outDir: options.out })));
+
+program
+  .command('replay')
+  .description('Serve the shipped Valve responses (json_files/) as a Valve-shaped local API, until stopped')
+  .option('--port <n>', 'port (0 picks a free one)', (text) => Number(text), 8090)
+  .action(async (options: { port: number }) => {
+    const valve = await startValveReplay({ port: options.port });
+    console.log(`Valve replay listening: STEAM_API_BASE_URL=${valve.baseUrl} (any STEAM_API_KEYS value works)`);
+  });
 
 const ingest = program
   .command('ingest')

@@ -125,6 +125,10 @@ interface InteractionState {
   acknowledged: boolean;
   /** Flags of a deferred response (64 = ephemeral) that the first edit of @original inherits. */
   deferredFlags: number;
+  /** Answered with type 5: Discord shows a "thinking…" message as @original until the first edit. */
+  deferred: boolean;
+  /** @original was deleted (the loading message or the reply): later edits get Unknown Message. */
+  originalDeleted: boolean;
   originalId: string | undefined;
   followupIds: Set<string>;
 }
@@ -328,6 +332,8 @@ export async function startDiscordStandin(options: DiscordStandinOptions = {}): 
       registeredAt: now(),
       acknowledged: false,
       deferredFlags: 0,
+      deferred: false,
+      originalDeleted: false,
       originalId: undefined,
       followupIds: new Set(),
     };
@@ -370,7 +376,10 @@ export async function startDiscordStandin(options: DiscordStandinOptions = {}): 
       });
       state.originalId = message.id;
     }
-    if (callbackType === 5) state.deferredFlags = numberField(data, 'flags') ?? 0;
+    if (callbackType === 5) {
+      state.deferred = true;
+      state.deferredFlags = numberField(data, 'flags') ?? 0;
+    }
     state.acknowledged = true;
     if (message) record(message, 'interaction-callback', state.token);
     return { callbackType, message };
@@ -645,6 +654,7 @@ export async function startDiscordStandin(options: DiscordStandinOptions = {}): 
       major: ({ app, token }) => `${app}/${token}`,
       handle: async ({ params, headers, body }) => {
         const state = webhookInteraction(params);
+        if (params.message === '@original' && state.originalDeleted) throw unknownMessage();
         const existing = webhookMessage(state, params.message ?? '');
         const { payload, files } = await parseBody(headers['content-type'], body);
         let message: StoredMessage;
@@ -673,9 +683,17 @@ export async function startDiscordStandin(options: DiscordStandinOptions = {}): 
       handle: ({ params }) => {
         const state = webhookInteraction(params);
         const message = webhookMessage(state, params.message ?? '');
-        if (!message) throw unknownMessage();
+        if (!message) {
+          // A deferred reply's "thinking…" message is a real @original that can be deleted before any edit.
+          if (params.message !== '@original' || !state.deferred || state.originalDeleted) throw unknownMessage();
+          state.originalDeleted = true;
+          return { status: 204 };
+        }
         stored.delete(message.id);
-        if (state.originalId === message.id) state.originalId = undefined;
+        if (state.originalId === message.id) {
+          state.originalId = undefined;
+          state.originalDeleted = true;
+        }
         state.followupIds.delete(message.id);
         return { status: 204 };
       },

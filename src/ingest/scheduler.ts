@@ -126,12 +126,15 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
           timeoutMs,
         );
         const check = () => {
-          pendingCount().then((count) => count === 0 && finish(), finish);
+          pendingCount().then(
+            (count) => count === 0 && finish(),
+            (error: Error) => finish(error),
+          );
         };
-        function finish(error?: unknown) {
+        function finish(error?: Error) {
           clearTimeout(timer);
           agenda.off('complete', check);
-          if (error) reject(error instanceof Error ? error : new Error(String(error)));
+          if (error) reject(error);
           else resolve();
         }
         agenda.on('complete', check);

@@ -15,5 +15,5 @@ export async function locateDatabase(
   if (config.DATABASE_URL)
     return { url: config.DATABASE_URL, stop: () => Promise.resolve(), embedded: false };
   const embedded = await startEmbeddedPostgres(config.DATA_DIR);
-  return { url: embedded.url, stop: embedded.stop, embedded: true };
+  return { url: embedded.url, stop: () => embedded.stop(), embedded: true };
 }

@@ -22,7 +22,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     dataDir = await mkdtemp(join(tmpdir(), 'ddd-test-pg-'));
     const embedded = await startEmbeddedPostgres(dataDir);
     adminUrl = embedded.url;
-    stopEmbedded = embedded.stop;
+    stopEmbedded = () => embedded.stop();
   }
   const admin = createDb(adminUrl, { poolMax: 1 });
   await admin.raw(`DROP DATABASE IF EXISTS ${TEMPLATE_DATABASE} WITH (FORCE)`);
