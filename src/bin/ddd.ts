@@ -94,7 +94,9 @@ program
   .option('--port <n>', 'port (0 picks a free one)', (text) => Number(text), 8090)
   .action(async (options: { port: number }) => {
     const valve = await startValveReplay({ port: options.port });
-    console.log(`Valve replay listening: STEAM_API_BASE_URL=${valve.baseUrl} (any STEAM_API_KEYS value works)`);
+    console.log(
+      `Valve replay listening: STEAM_API_BASE_URL=${valve.baseUrl} (any STEAM_API_KEYS value works)`,
+    );
   });
 
 const ingest = program
