@@ -1,0 +1,181 @@
+// Tests for loadConfig: defaults, per-role required secrets named on failure, and no secret values in errors.
+import { describe, expect, it } from 'vitest';
+import { loadConfig, type Role } from '../src/config.js';
+import { AppError } from '../src/errors.js';
+
+function failure(env: NodeJS.ProcessEnv, role: Role): AppError {
+  try {
+    loadConfig(env, role);
+  } catch (error) {
+    expect(error).toBeInstanceOf(AppError);
+    return error as AppError;
+  }
+  throw new Error(`loadConfig succeeded for role ${role}`);
+}
+
+const DISCORD = { DISCORD_TOKEN: 'tok', DISCORD_APPLICATION_ID: '123' };
+
+describe('loadConfig defaults', () => {
+  it('when the cli role gets an empty environment, then every default is filled in', () => {
+    const config = loadConfig({}, 'cli');
+
+    expect(config).toEqual({
+      DATABASE_URL: undefined,
+      DATA_DIR: './.data',
+      STEAM_API_KEYS: [],
+      STEAM_API_BASE_URL: 'https://api.steampowered.com',
+      STEAM_REQUESTS_PER_SECOND: 1,
+      STEAM_TIMEOUT_MS: 10_000,
+      ALERT_MAX_MATCH_AGE_MINUTES: 360,
+      PLAYER_POLL_INTERVAL: '5 minutes',
+      DISCORD_TOKEN: undefined,
+      DISCORD_APPLICATION_ID: undefined,
+      DISCORD_PUBLIC_KEY: undefined,
+      DISCORD_API_BASE_URL: 'https://discord.com/api',
+      DISCORD_MODE: 'gateway',
+      HTTP_PORT: 8080,
+      LOG_LEVEL: 'info',
+    });
+  });
+
+  it('when numbers arrive as env strings, then they are coerced', () => {
+    const config = loadConfig(
+      { STEAM_REQUESTS_PER_SECOND: '0.5', STEAM_TIMEOUT_MS: '2500', HTTP_PORT: '0' },
+      'cli',
+    );
+    expect(config.STEAM_REQUESTS_PER_SECOND).toBe(0.5);
+    expect(config.STEAM_TIMEOUT_MS).toBe(2500);
+    expect(config.HTTP_PORT).toBe(0);
+  });
+
+  it('when an optional secret is blank, then it counts as unset', () => {
+    expect(loadConfig({ DATABASE_URL: '   ', DISCORD_TOKEN: '' }, 'cli')).toMatchObject({
+      DATABASE_URL: undefined,
+      DISCORD_TOKEN: undefined,
+    });
+  });
+});
+
+describe('STEAM_API_KEYS', () => {
+  it('when given " a, b ,,", then the keys are trimmed and empties dropped', () => {
+    expect(loadConfig({ STEAM_API_KEYS: ' a, b ,,' }, 'worker').STEAM_API_KEYS).toEqual(['a', 'b']);
+  });
+
+  it('when the worker role has no STEAM_API_KEYS, then it fails naming STEAM_API_KEYS', () => {
+    const error = failure({}, 'worker');
+    expect(error.code).toBe('config_missing');
+    expect(error.message).toContain('STEAM_API_KEYS');
+    expect(error.message).toContain('"worker"');
+  });
+
+  it('when STEAM_API_KEYS holds only commas and spaces, then it is missing for the worker', () => {
+    expect(failure({ STEAM_API_KEYS: ' , ,' }, 'worker').message).toContain('STEAM_API_KEYS');
+  });
+});
+
+describe('required keys per role', () => {
+  it('when the all role misses everything, then each missing key is named', () => {
+    const error = failure({}, 'all');
+    expect(error.code).toBe('config_missing');
+    for (const key of ['STEAM_API_KEYS', 'DISCORD_TOKEN', 'DISCORD_APPLICATION_ID']) {
+      expect(error.message).toContain(key);
+    }
+    expect(error.message).not.toContain('DISCORD_PUBLIC_KEY'); // gateway mode does not need it
+  });
+
+  it('when the all role has only the Steam keys, then only the Discord names are reported', () => {
+    const error = failure({ STEAM_API_KEYS: 'k' }, 'all');
+    expect(error.message).toMatch(/DISCORD_TOKEN, DISCORD_APPLICATION_ID$/);
+    expect(error.message).not.toContain('STEAM_API_KEYS');
+  });
+
+  it('when the discord role has a blank token, then DISCORD_TOKEN is missing', () => {
+    const error = failure({ ...DISCORD, DISCORD_TOKEN: '  ' }, 'discord');
+    expect(error.message).toContain('DISCORD_TOKEN');
+    expect(error.message).not.toContain('DISCORD_APPLICATION_ID');
+  });
+
+  it('when every required key is set for all, then it loads', () => {
+    expect(loadConfig({ ...DISCORD, STEAM_API_KEYS: 'k' }, 'all').DISCORD_TOKEN).toBe('tok');
+  });
+});
+
+describe('DISCORD_MODE', () => {
+  it.each(['http', 'both'] as const)(
+    'when DISCORD_MODE is %s without DISCORD_PUBLIC_KEY, then the discord role fails naming it',
+    (mode) => {
+      const error = failure({ ...DISCORD, DISCORD_MODE: mode }, 'discord');
+      expect(error.code).toBe('config_missing');
+      expect(error.message).toContain('DISCORD_PUBLIC_KEY');
+    },
+  );
+
+  it('when DISCORD_MODE is http without DISCORD_PUBLIC_KEY, then the all role fails naming it too', () => {
+    expect(failure({ ...DISCORD, STEAM_API_KEYS: 'k', DISCORD_MODE: 'http' }, 'all').message).toContain(
+      'DISCORD_PUBLIC_KEY',
+    );
+  });
+
+  it('when DISCORD_MODE is http with a public key, then the discord role loads', () => {
+    const config = loadConfig({ ...DISCORD, DISCORD_MODE: 'http', DISCORD_PUBLIC_KEY: 'ab12' }, 'discord');
+    expect(config.DISCORD_MODE).toBe('http');
+    expect(config.DISCORD_PUBLIC_KEY).toBe('ab12');
+  });
+
+  it('when DISCORD_MODE is http for the worker role, then no public key is needed', () => {
+    expect(loadConfig({ STEAM_API_KEYS: 'k', DISCORD_MODE: 'http' }, 'worker').DISCORD_MODE).toBe('http');
+  });
+
+  it('when DISCORD_MODE is not one of the modes, then config_invalid names DISCORD_MODE', () => {
+    const error = failure({ DISCORD_MODE: 'webhook' }, 'cli');
+    expect(error.code).toBe('config_invalid');
+    expect(error.message).toContain('DISCORD_MODE');
+  });
+});
+
+describe('invalid values', () => {
+  it('when STEAM_API_BASE_URL is not a URL, then config_invalid names the key', () => {
+    const error = failure({ STEAM_API_BASE_URL: 'api.steampowered' }, 'cli');
+    expect(error.code).toBe('config_invalid');
+    expect(error.message).toMatch(/STEAM_API_BASE_URL/);
+  });
+
+  it.each([
+    ['HTTP_PORT', '70000'],
+    ['HTTP_PORT', 'eighty'],
+    ['STEAM_REQUESTS_PER_SECOND', '0'],
+    ['STEAM_TIMEOUT_MS', '1.5'],
+    ['LOG_LEVEL', 'loud'],
+  ])('when %s is %s, then config_invalid names that key', (key, value) => {
+    const error = failure({ [key]: value }, 'cli');
+    expect(error.code).toBe('config_invalid');
+    expect(error.message).toContain(key);
+  });
+
+  it('when several values are invalid, then every key is named', () => {
+    const error = failure({ HTTP_PORT: 'x', DISCORD_API_BASE_URL: 'nope' }, 'cli');
+    expect(error.message).toContain('HTTP_PORT');
+    expect(error.message).toContain('DISCORD_API_BASE_URL');
+  });
+
+  it('when start-up fails, then no secret value appears in the error', () => {
+    const secrets = {
+      DISCORD_TOKEN: 'SECRET-discord-token-7f3a9c',
+      STEAM_API_KEYS: 'SECRET-steam-key-1,SECRET-steam-key-2',
+      DATABASE_URL: 'postgres://u:SECRET-db-password@db/ddd',
+      DISCORD_PUBLIC_KEY: 'SECRET-public-key',
+    };
+    const errors = [
+      failure({ ...secrets, HTTP_PORT: 'not-a-port' }, 'all'),
+      failure({ ...secrets, STEAM_API_BASE_URL: 'not a url' }, 'all'),
+      failure({ ...secrets, DISCORD_APPLICATION_ID: '' }, 'all'),
+    ];
+
+    for (const error of errors) {
+      const everything = [error.message, error.userMessage, String(error.stack), JSON.stringify(error)].join(
+        '\n',
+      );
+      expect(everything).not.toMatch(/SECRET/);
+    }
+  });
+});
