@@ -158,18 +158,29 @@ export async function knownMatchIds(
 
 export interface StoredMatch {
   match: MatchRow;
+  /** Team names where Valve named the teams (league games), else null. */
+  teamNames: { radiant: string | null; dire: string | null };
   players: (MatchPlayerRow & { hero_name: string | null; persona: string | null })[];
 }
 
 /** One stored match with its players by slot, hero names and known personas; null when not stored. */
 export async function findMatch(db: Db, matchId: number): Promise<StoredMatch | null> {
-  const match = await db('matches').where({ match_id: matchId }).first<MatchRow | undefined>();
-  if (!match) return null;
+  const row = await db('matches as m')
+    .leftJoin('teams as rt', 'rt.team_id', 'm.radiant_team_id')
+    .leftJoin('teams as dt', 'dt.team_id', 'm.dire_team_id')
+    .where('m.match_id', matchId)
+    .first<(MatchRow & { radiant_team_name: string | null; dire_team_name: string | null }) | undefined>(
+      'm.*',
+      'rt.name as radiant_team_name',
+      'dt.name as dire_team_name',
+    );
+  if (!row) return null;
+  const { radiant_team_name, dire_team_name, ...match } = row;
   const players = await db('match_players as mp')
     .leftJoin('heroes as h', 'h.id', 'mp.hero_id')
     .leftJoin('players as p', 'p.account_id', 'mp.account_id')
     .where('mp.match_id', matchId)
     .orderBy('mp.player_slot')
     .select<StoredMatch['players']>('mp.*', 'h.localized_name as hero_name', 'p.persona');
-  return { match, players };
+  return { match, teamNames: { radiant: radiant_team_name, dire: dire_team_name }, players };
 }

@@ -64,6 +64,8 @@ export function netWorthChartInput({ match, players }: StoredMatch): NetWorthCha
 
 export async function buildMatchRecap(render: Renderer, stored: StoredMatch): Promise<Reply> {
   const { match, players } = stored;
+  const radiantName = stored.teamNames.radiant ?? 'Radiant';
+  const direName = stored.teamNames.dire ?? 'Dire';
   const radiant = players.filter((player) => isRadiantSlot(player.player_slot));
   const dire = players.filter((player) => !isRadiantSlot(player.player_slot));
   const score =
@@ -73,12 +75,12 @@ export async function buildMatchRecap(render: Renderer, stored: StoredMatch): Pr
   const [mode, lobby] = await Promise.all([gameModeName(match.game_mode), lobbyTypeName(match.lobby_type)]);
   const png = await render.netWorthChart(netWorthChartInput(stored));
   return {
-    title: `${match.radiant_win ? 'Radiant' : 'Dire'} victory — match ${match.match_id}`,
+    title: `${match.radiant_win ? radiantName : direName} victory — match ${match.match_id}`,
     url: `https://www.opendota.com/matches/${match.match_id}`,
-    text: `**Radiant** ${score} **Dire** · ${formatDuration(match.duration)} · ${mode} · ${lobby}\n${matchLinks(match.match_id)}`,
+    text: `**${radiantName}** ${score} **${direName}** · ${formatDuration(match.duration)} · ${mode} · ${lobby}\n${matchLinks(match.match_id)}`,
     fields: [
-      { name: match.radiant_win ? 'Radiant 🏆' : 'Radiant', value: teamLines(radiant), inline: false },
-      { name: match.radiant_win ? 'Dire' : 'Dire 🏆', value: teamLines(dire), inline: false },
+      { name: `${radiantName}${match.radiant_win ? ' 🏆' : ''}`, value: teamLines(radiant), inline: false },
+      { name: `${direName}${match.radiant_win ? '' : ' 🏆'}`, value: teamLines(dire), inline: false },
     ],
     footer: `${match.leagueid ? `League ${match.leagueid} · ` : ''}Started ${match.start_time.toISOString().replace('T', ' ').slice(0, 16)} UTC`,
     color: match.radiant_win ? RADIANT_COLOR : DIRE_COLOR,
