@@ -84,6 +84,8 @@ export async function startService(
         await gateway?.stop();
         await http.close();
       } finally {
+        rest.clearHashSweeper();
+        rest.clearHandlerSweeper();
         await runtime.close();
       }
     },

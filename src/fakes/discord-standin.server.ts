@@ -159,6 +159,8 @@ interface Route {
 
 const apiPrefix = '/api/v10';
 const webhookTokenLifetimeMs = 15 * 60_000;
+/** How long Discord remembers an enforced nonce ("the past few minutes"). */
+const nonceLifetimeMs = 5 * 60_000;
 /** Callback types Discord accepts per interaction type (PING, APPLICATION_COMMAND, COMPONENT, AUTOCOMPLETE, MODAL). */
 const allowedCallbackTypes: Record<number, number[]> = {
   1: [1],
@@ -206,6 +208,8 @@ export async function startDiscordStandin(options: DiscordStandinOptions = {}): 
   const attachmentSizeLimit = options.attachmentSizeLimit ?? 10 * 1024 * 1024;
   const knownChannels = options.channels ? new Set(options.channels) : undefined;
   const forbiddenChannels = new Set<string>();
+  /** `channel:nonce` → the message an `enforce_nonce` post created, and when. */
+  const nonces = new Map<string, { messageId: string; at: number }>();
 
   const limiter = new FixedWindowLimiter(now);
   const messages: StandinMessage[] = [];
@@ -583,7 +587,21 @@ export async function startDiscordStandin(options: DiscordStandinOptions = {}): 
         checkChannel(channelId);
         const { payload, files } = await parseBody(headers['content-type'], body);
         validateMessagePayload(payload, files, { attachmentSizeLimit });
+        const { nonce } = payload;
+        if (typeof nonce === 'string' && nonce.length > 25) {
+          throw invalidFormBody('nonce', 'BASE_TYPE_MAX_LENGTH', 'Must be 25 or fewer in length.');
+        }
+        const nonceKey =
+          payload.enforce_nonce === true && (typeof nonce === 'string' || typeof nonce === 'number')
+            ? `${channelId}:${String(nonce)}`
+            : undefined;
+        // With enforce_nonce, a repeat within a few minutes returns the first message and creates nothing.
+        const earlier = nonceKey === undefined ? undefined : nonces.get(nonceKey);
+        const original =
+          earlier && now() - earlier.at < nonceLifetimeMs ? stored.get(earlier.messageId) : undefined;
+        if (original) return { status: 200, body: wire(original) };
         const message = storeNew(channelId, payload, files);
+        if (nonceKey !== undefined) nonces.set(nonceKey, { messageId: message.id, at: now() });
         record(message, 'channel');
         return { status: 200, body: wire(message) };
       },
@@ -685,7 +703,8 @@ export async function startDiscordStandin(options: DiscordStandinOptions = {}): 
         const message = webhookMessage(state, params.message ?? '');
         if (!message) {
           // A deferred reply's "thinking…" message is a real @original that can be deleted before any edit.
-          if (params.message !== '@original' || !state.deferred || state.originalDeleted) throw unknownMessage();
+          if (params.message !== '@original' || !state.deferred || state.originalDeleted)
+            throw unknownMessage();
           state.originalDeleted = true;
           return { status: 204 };
         }

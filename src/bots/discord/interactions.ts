@@ -126,7 +126,12 @@ async function runAndEdit(
         ? error.userMessage
         : 'Something went wrong on our side. Please try again shortly.';
       // The deferred reply may be public; errors go to the caller alone, so replace it with an ephemeral follow-up.
-      await deps.rest.delete(original, { auth: false });
+      // The placeholder may already be gone (deleted by a moderator): the error must still reach the caller.
+      await deps.rest
+        .delete(original, { auth: false })
+        .catch((deleteError: unknown) =>
+          deps.log.warn({ err: deleteError }, 'could not delete the deferred reply'),
+        );
       await deps.rest.post(Routes.webhook(deps.applicationId, interaction.token), {
         body: { content: message, flags: MessageFlags.Ephemeral, allowed_mentions: { parse: [] } },
         auth: false,

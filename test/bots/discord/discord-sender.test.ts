@@ -1,0 +1,99 @@
+// The notifier's Discord sender over real discord.js REST against the stand-in: embeds, PNGs, refusals, nonces.
+import type { REST } from 'discord.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Reply } from '../../../src/bots/core/reply.js';
+import { createDiscordRest } from '../../../src/bots/discord/discord-rest.js';
+import { createDiscordSender } from '../../../src/bots/discord/discord-sender.js';
+import { isAppError } from '../../../src/errors.js';
+import { startDiscordStandin, type DiscordStandin } from '../../../src/fakes/discord-standin.server.js';
+import type { ChatSender } from '../../../src/notify/notifier.js';
+import { createRenderer } from '../../../src/render/renderer.js';
+import { PNG_SIGNATURE } from '../../support/discord-harness.js';
+
+let standin: DiscordStandin;
+let rest: REST;
+let sender: ChatSender;
+let reply: Reply;
+
+beforeAll(async () => {
+  standin = await startDiscordStandin();
+  rest = createDiscordRest(standin.restBaseUrl, standin.botToken);
+  sender = createDiscordSender(rest);
+  const png = await createRenderer().netWorthChart({
+    title: 'Match 8591933650 — net worth at the end',
+    metric: 'net_worth',
+    players: [
+      { name: 'Radiant carry', hero: 'Anti-Mage', team: 'radiant', value: 31_000 },
+      { name: 'Dire carry', hero: 'Faceless Void', team: 'dire', value: 27_500 },
+    ],
+  });
+  reply = {
+    title: 'Radiant victory — match 8591933650',
+    text: 'A recap',
+    fields: [{ name: 'Radiant 🏆', value: '**Anti-Mage** · Radiant carry · 10/1/5' }],
+    image: { filename: 'match-8591933650.png', png, description: 'Net worth per player' },
+  };
+});
+
+afterAll(async () => {
+  rest?.clearHashSweeper();
+  rest?.clearHandlerSweeper();
+  await standin?.close();
+});
+
+function postsTo(channelId: string) {
+  return standin.messages.filter((message) => message.channelId === channelId && message.via === 'channel');
+}
+
+describe('createDiscordSender', () => {
+  it('when it sends a recap, then the channel gets one message with the embed and the PNG attached', async () => {
+    const channel = '1400000000000000001';
+    const { messageId } = await sender.send(channel, reply, 'ddd-1');
+
+    const [posted, ...rest] = postsTo(channel);
+    expect(rest).toHaveLength(0);
+    expect(posted?.id).toBe(messageId);
+    const embed = posted?.embeds[0] as { title?: string; image?: { url?: string } } | undefined;
+    expect(embed?.title).toBe(reply.title);
+    expect(embed?.image?.url).toBe('attachment://match-8591933650.png');
+    expect(posted?.attachments).toHaveLength(1);
+    expect(posted?.attachments[0]?.filename).toBe('match-8591933650.png');
+    expect(posted?.attachments[0]?.data.subarray(0, 8).equals(PNG_SIGNATURE)).toBe(true);
+  });
+
+  it('when the channel is forbidden, then it rejects with a permanent AppError and posts nothing', async () => {
+    const channel = '1400000000000000002';
+    standin.forbidChannel(channel);
+
+    const error: unknown = await sender.send(channel, reply, 'ddd-2').then(
+      () => undefined,
+      (caught: unknown) => caught,
+    );
+
+    expect(isAppError(error)).toBe(true);
+    expect(isAppError(error) && error.kind).toBe('permanent');
+    expect(isAppError(error) && error.message).toContain('403');
+    expect(postsTo(channel)).toHaveLength(0);
+  });
+
+  it('when the same nonce is sent twice to a channel, then the second send returns the first message and nothing new is posted', async () => {
+    const channel = '1400000000000000003';
+    const first = await sender.send(channel, reply, 'ddd-3');
+    const second = await sender.send(channel, reply, 'ddd-3');
+    const other = await sender.send(channel, reply, 'ddd-4');
+
+    expect(second.messageId).toBe(first.messageId);
+    expect(other.messageId).not.toBe(first.messageId);
+    expect(postsTo(channel).map((message) => message.id)).toEqual([first.messageId, other.messageId]);
+  });
+
+  it('when a nonce is longer than Discord allows, then only its first 25 characters are sent and dedupe still holds', async () => {
+    const channel = '1400000000000000004';
+    const long = `ddd-${'9'.repeat(40)}`;
+    const first = await sender.send(channel, reply, long);
+    const again = await sender.send(channel, reply, long);
+
+    expect(again.messageId).toBe(first.messageId);
+    expect(postsTo(channel)).toHaveLength(1);
+  });
+});
