@@ -2,7 +2,7 @@
 
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listen } from '../http/listen.js';
 import { StandinGateway } from './discord-standin/gateway.js';
 import {
   DiscordHttpError,
@@ -897,14 +897,7 @@ export async function startDiscordStandin(options: DiscordStandinOptions = {}): 
     gateway.handleUpgrade(request, socket, head);
   });
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const { port } = server.address() as AddressInfo;
+  const port = await listen(server, options.port ?? 0, '127.0.0.1');
   origin = `http://127.0.0.1:${port}`;
   gatewayUrl = `ws://127.0.0.1:${port}/gateway`;
 

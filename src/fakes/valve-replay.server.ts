@@ -1,7 +1,7 @@
 // Valve-shaped loopback server replaying the shipped real captures (json_files/steam) for the offline demo and tests.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { defaultDataDir, loadReplayData, type PoolMatch, type ReplayData } from './valve-replay/data.js';
+import { listen } from '../http/listen.js';
 
 export { defaultDataDir } from './valve-replay/data.js';
 
@@ -257,14 +257,7 @@ export async function startValveReplay(options: ValveReplayOptions = {}): Promis
   };
 
   const server = createServer(handle);
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const { port } = server.address() as AddressInfo;
+  const port = await listen(server, options.port ?? 0, '127.0.0.1');
 
   return {
     baseUrl: `http://127.0.0.1:${port}`,

@@ -1,7 +1,7 @@
 // The service's HTTP server: a tiny exact-path router, bounded bodies, and handlers that cannot crash it.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { Logger } from '../log.js';
+import { listen } from './listen.js';
 
 export type RouteHandler = (request: IncomingMessage, response: ServerResponse) => Promise<void>;
 
@@ -59,10 +59,9 @@ export async function startHttpServer(
       else response.end();
     });
   });
-  await new Promise<void>((resolve) => server.listen(port, '0.0.0.0', resolve));
   return {
     server,
-    port: (server.address() as AddressInfo).port,
+    port: await listen(server, port, '0.0.0.0'),
     close: () =>
       new Promise((resolve, reject) => server.close((error) => (error ? reject(error) : resolve()))),
   };
