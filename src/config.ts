@@ -47,6 +47,18 @@ export const configSchema = z.object({
     .positive()
     .default(360)
     .describe('Newly stored matches older than this are not alerted (a backfill must not flood channels).'),
+  INGEST_MODE: z
+    .enum(['polling', 'scanner', 'both'])
+    .default('polling')
+    .describe(
+      'polling: one GetMatchHistory per tracked player per interval; scanner: follow the whole match feed and keep what we follow (flat cost, see README crossover); both.',
+    ),
+  SEQUENCE_SCAN_INTERVAL: z
+    .string()
+    .default('5 seconds')
+    .describe(
+      'How often the sequence scanner reads the next page of 100 matches (Valve tolerates about one call per 5 s per key).',
+    ),
   PLAYER_POLL_INTERVAL: z
     .string()
     .default('5 minutes')

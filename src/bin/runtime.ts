@@ -7,6 +7,7 @@ import type { AnyJobDefinition } from '../ingest/jobs/job.js';
 import { matchSeqJob } from '../ingest/jobs/match-seq.job.js';
 import { playerHistoryJob } from '../ingest/jobs/player-history.job.js';
 import { pollPlayersJob } from '../ingest/jobs/poll-players.job.js';
+import { sequenceScanJob } from '../ingest/jobs/sequence-scan.job.js';
 import { createScheduler, type Scheduler } from '../ingest/scheduler.js';
 import { createSteamClient, type SteamClient } from '../ingest/steam/steam-client.js';
 import type { Logger } from '../log.js';
@@ -39,7 +40,12 @@ export interface RuntimeOptions {
   needsFonts?: boolean;
 }
 
-const INGEST_JOBS: readonly AnyJobDefinition[] = [playerHistoryJob, matchSeqJob, pollPlayersJob];
+const INGEST_JOBS: readonly AnyJobDefinition[] = [
+  playerHistoryJob,
+  matchSeqJob,
+  pollPlayersJob,
+  sequenceScanJob,
+];
 
 function unconfiguredSteam(): SteamClient {
   const missing = () =>

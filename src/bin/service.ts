@@ -10,6 +10,7 @@ import { interactionsRoute } from '../bots/discord/http-interactions.js';
 import type { InteractionDeps } from '../bots/discord/interactions.js';
 import { sendJson, startHttpServer, type HttpServer, type Route } from '../http/server.js';
 import { pollPlayersJob } from '../ingest/jobs/poll-players.job.js';
+import { sequenceScanJob } from '../ingest/jobs/sequence-scan.job.js';
 import type { Logger } from '../log.js';
 import { notifyDeliverJob } from '../notify/deliver.job.js';
 import { createNotifier } from '../notify/notifier.js';
@@ -70,7 +71,10 @@ export async function startService(
       ? undefined
       : await startGatewayBot(deps, { token, apiBaseUrl: config.DISCORD_API_BASE_URL }, log);
 
-  await runtime.scheduler.every(config.PLAYER_POLL_INTERVAL, pollPlayersJob, {});
+  if (config.INGEST_MODE !== 'scanner')
+    await runtime.scheduler.every(config.PLAYER_POLL_INTERVAL, pollPlayersJob, {});
+  if (config.INGEST_MODE !== 'polling')
+    await runtime.scheduler.every(config.SEQUENCE_SCAN_INTERVAL, sequenceScanJob, {});
   await runtime.scheduler.every('1 minute', notifyDeliverJob, {});
   await runtime.scheduler.start();
   log.info({ port: http.port, mode: config.DISCORD_MODE }, 'service started');

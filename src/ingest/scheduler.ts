@@ -6,6 +6,7 @@ import { isAppError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { AGENDA_TABLE } from '../../migrations/20261128_0002_agenda.js';
 import type { AnyJobDefinition, Enqueue, JobContext } from './jobs/job.js';
+import { recordDeadLetter, resolveDeadLetters } from '../store/dead-letters.repo.js';
 
 export interface Scheduler {
   enqueue: Enqueue;
@@ -28,23 +29,28 @@ export interface SchedulerOptions {
   workerName?: string;
   /** How often to look for due jobs besides LISTEN/NOTIFY wake-ups. */
   processEveryMs?: number;
+  retry?: RetryPolicy;
 }
 
-const MAX_RETRIES = 5;
-const RETRY_BASE_MS = 2_000;
-const RETRY_CAP_MS = 5 * 60_000;
+export interface RetryPolicy {
+  /** Retries after the first failure; then the job is dead-lettered. */
+  maxRetries: number;
+  baseMs: number;
+  capMs: number;
+}
+
+export const DEFAULT_RETRY: RetryPolicy = { maxRetries: 5, baseMs: 2_000, capMs: 5 * 60_000 };
 
 /**
- * Permanent failures stop here (the job keeps fail_reason, visible); rate limits wait as long as Valve asked;
- * transient failures back off exponentially with full jitter, a bounded number of times.
+ * Only transient failures reach Agenda's retry (permanent ones and rate limits are handled before it):
+ * exponential backoff with full jitter, so retries from many workers spread out, a bounded number of times.
  */
-export const classifiedBackoff: BackoffStrategy = ({ attempt, error }) => {
-  if (isAppError(error) && error.kind === 'permanent') return null;
-  if (error instanceof TypeError) return null; // bad job data never fixes itself
-  if (attempt > MAX_RETRIES) return null;
-  if (isAppError(error) && error.kind === 'rate-limited') return (error.retryAfterSeconds ?? 10) * 1000;
-  return Math.round(Math.random() * Math.min(RETRY_CAP_MS, RETRY_BASE_MS * 2 ** attempt));
-};
+export function classifiedBackoff(policy: RetryPolicy): BackoffStrategy {
+  return ({ attempt }) =>
+    attempt > policy.maxRetries
+      ? null
+      : Math.round(Math.random() * Math.min(policy.capMs, policy.baseMs * 2 ** attempt));
+}
 
 const PENDING_ONE_OFF_JOBS = `SELECT count(*)::int AS count FROM ${AGENDA_TABLE}
   WHERE repeat_interval IS NULL AND disabled = false AND next_run_at IS NOT NULL AND next_run_at <= now() + interval '1 second'
@@ -52,6 +58,7 @@ const PENDING_ONE_OFF_JOBS = `SELECT count(*)::int AS count FROM ${AGENDA_TABLE}
 
 export function createScheduler(options: SchedulerOptions): Scheduler {
   const { pool, log } = options;
+  const retry = options.retry ?? DEFAULT_RETRY;
   const backend = new PostgresBackend({ pool, tableName: AGENDA_TABLE, ensureSchema: false });
   // The LISTEN connection re-emits its errors here; with no listener a database restart would crash the process.
   backend.notificationChannel?.on('error', (error: unknown) =>
@@ -73,32 +80,81 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
   };
   const context: JobContext = { ...options.context, enqueue };
   // Agenda's stop() does not wait for jobs already running; closing the pool under them would fail them.
-  const running = new Set<Promise<void>>();
+  const running = new Set<Promise<unknown>>();
+
+  /** Runs one job and decides what its failure means: stop and record, wait for Valve, or retry. */
+  async function runClassified(definition: AnyJobDefinition, job: Job<unknown>): Promise<void> {
+    let data: unknown;
+    try {
+      data = definition.assertData(job.attrs.data);
+    } catch (error) {
+      // Bad job data never fixes itself: record it and do not retry.
+      await recordFailure(definition, job, job.attrs.data, 'invalid', 'permanent', error);
+      return;
+    }
+    const entity = definition.entity(data);
+    try {
+      await definition.run(context, data);
+      await resolveDeadLetters(context.db, definition.name, entity);
+    } catch (error) {
+      const kind = isAppError(error) ? error.kind : 'transient';
+      if (kind === 'rate-limited') {
+        // Valve asked us to wait: a fresh job at that time, so this wait is not charged as an attempt.
+        const retryAfterMs = ((isAppError(error) && error.retryAfterSeconds) || 10) * 1000;
+        await agenda.schedule(new Date(context.clock.now() + retryAfterMs), definition.name, job.attrs.data);
+        log.info({ job: definition.name, entity, retryAfterMs }, 'job rate-limited: rescheduled');
+        return;
+      }
+      if (kind === 'permanent') {
+        await recordFailure(definition, job, data, entity, 'permanent', error);
+        return;
+      }
+      const failures = (job.attrs.failCount ?? 0) + 1;
+      if (failures > retry.maxRetries) await recordFailure(definition, job, data, entity, 'exhausted', error);
+      else log.warn({ job: definition.name, entity, failures, err: error }, 'job failed: will retry');
+      throw error;
+    }
+  }
+
+  async function recordFailure(
+    definition: AnyJobDefinition,
+    job: Job<unknown>,
+    data: unknown,
+    entity: string,
+    kind: 'permanent' | 'exhausted',
+    error: unknown,
+  ): Promise<void> {
+    const code = isAppError(error)
+      ? error.code
+      : error instanceof TypeError
+        ? 'invalid_job_data'
+        : 'unexpected';
+    const message = error instanceof Error ? error.message : String(error);
+    log.warn({ job: definition.name, entity, kind, code, err: error }, 'job stopped: dead letter recorded');
+    await recordDeadLetter(context.db, {
+      job_name: definition.name,
+      job_data: data ?? null,
+      entity,
+      kind,
+      code,
+      attempts: (job.attrs.failCount ?? 0) + 1,
+      last_error: message,
+    });
+  }
 
   for (const definition of options.jobs) {
     agenda.define(
       definition.name,
       async (job: Job<unknown>) => {
-        const data: unknown = definition.assertData(job.attrs.data);
-        const run = definition.run(context, data);
-        const settled = run.then(
-          () => undefined,
-          () => undefined,
-        );
-        running.add(settled);
+        const run = runClassified(definition, job);
+        running.add(run);
         try {
           await run;
-        } catch (error) {
-          const classification = isAppError(error)
-            ? { code: error.code, kind: error.kind }
-            : { kind: 'unknown' };
-          log.warn({ job: definition.name, data, err: error, ...classification }, 'job failed');
-          throw error;
         } finally {
-          running.delete(settled);
+          running.delete(run);
         }
       },
-      { concurrency: definition.concurrency ?? 1, backoff: classifiedBackoff },
+      { concurrency: definition.concurrency ?? 1, backoff: classifiedBackoff(retry) },
     );
   }
 
@@ -117,7 +173,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     },
     async stop() {
       await agenda.stop(false);
-      await Promise.all(running);
+      await Promise.allSettled(running);
     },
     whenIdle(timeoutMs) {
       return new Promise<void>((resolve, reject) => {

@@ -1,5 +1,7 @@
 // Fetches matches by sequence number and stores them with their alerts in one transaction.
+import type { Knex } from 'knex';
 import type { IngestContext } from './ingest-context.js';
+import type { SteamMatch } from './steam/steam.schemas.js';
 import { queueDeliveries } from '../notify/deliveries.repo.js';
 import { storeMatches } from '../store/matches.repo.js';
 
@@ -11,26 +13,34 @@ export interface StoredPage {
   nextSeqNum: number | null;
 }
 
+/** Stores matches and queues the alerts they trigger, inside the caller's transaction. */
+export async function storeWithAlerts(
+  ctx: IngestContext,
+  trx: Knex.Transaction,
+  matches: readonly SteamMatch[],
+): Promise<{ newMatchIds: number[]; newDeliveries: number }> {
+  const newMatchIds = await storeMatches(trx, matches);
+  const alertCutoff = new Date(ctx.clock.now() - ctx.alertMaxAgeMs);
+  return { newMatchIds, newDeliveries: await queueDeliveries(trx, newMatchIds, alertCutoff) };
+}
+
+export function nextSeqNumAfter(matches: readonly SteamMatch[]): number | null {
+  const last = matches.at(-1);
+  return last ? last.match_seq_num + 1 : null;
+}
+
 export async function ingestSequencePage(
   ctx: IngestContext,
   startAt: number,
   count: number,
 ): Promise<StoredPage> {
   const matches = await ctx.steam.getMatchHistoryBySequenceNum(startAt, count);
-  const alertCutoff = new Date(ctx.clock.now() - ctx.alertMaxAgeMs);
-  const { newMatchIds, newDeliveries } = await ctx.db.transaction(async (trx) => {
-    const ids = await storeMatches(trx, matches);
-    return { newMatchIds: ids, newDeliveries: await queueDeliveries(trx, ids, alertCutoff) };
-  });
-  const last = matches.at(-1);
+  const { newMatchIds, newDeliveries } = await ctx.db.transaction((trx) =>
+    storeWithAlerts(ctx, trx, matches),
+  );
   ctx.log.info(
     { startAt, fetched: matches.length, stored: newMatchIds.length, newDeliveries },
     'sequence page stored',
   );
-  return {
-    fetched: matches.length,
-    newMatchIds,
-    newDeliveries,
-    nextSeqNum: last ? last.match_seq_num + 1 : null,
-  };
+  return { fetched: matches.length, newMatchIds, newDeliveries, nextSeqNum: nextSeqNumAfter(matches) };
 }

@@ -5,6 +5,7 @@ export const notifyDeliverJob: JobDefinition<Record<string, never>> = {
   name: 'notify.deliver',
   concurrency: 1,
   assertData: () => ({}),
+  entity: () => 'pending-deliveries',
   async run(ctx) {
     if (!ctx.notifier) throw new Error('notify.deliver runs only in processes with a chat sender');
     const totals = await ctx.notifier.deliverPending();

@@ -12,6 +12,8 @@ export interface JobDefinition<T> {
   /** `area.verb` names, e.g. `ingest.match-seq`. */
   name: string;
   assertData(data: unknown): T;
+  /** What the job is about (`match:123`, `player:456`): names its dead letter, and a success closes it. */
+  entity(data: T): string;
   run(ctx: JobContext, data: T): Promise<void>;
   /** Jobs of this name one worker runs at once. */
   concurrency?: number;

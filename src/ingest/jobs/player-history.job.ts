@@ -41,6 +41,7 @@ export const playerHistoryJob: JobDefinition<PlayerHistoryJobData> = {
   name: NAME,
   concurrency: 2,
   assertData: (data) => ({ account_id: requirePositiveInteger(NAME, data, 'account_id') }),
+  entity: (data) => `player:${data.account_id}`,
   async run(ctx, { account_id }) {
     let history: SteamHistoryMatch[];
     try {

@@ -6,6 +6,7 @@ import { playerHistoryJob } from './player-history.job.js';
 export const pollPlayersJob: JobDefinition<Record<string, never>> = {
   name: 'ingest.poll-players',
   assertData: () => ({}),
+  entity: () => 'tracked-players',
   async run(ctx) {
     for (const account_id of await pollableAccountIds(ctx.db))
       await ctx.enqueue(playerHistoryJob, { account_id });
