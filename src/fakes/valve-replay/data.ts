@@ -1,9 +1,12 @@
-// Loads the shipped Valve captures (json_files/steam) into the match pool and canned bodies the replay server serves.
+// Loads the shipped Valve captures (json_files/steam) into match and team pools and the canned bodies served.
 import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseLosslessJson } from '../../ingest/steam/lossless-json.js';
+import { objectSlices } from './json-slices.js';
+import { TEAM_FILE, toPoolTeam, type PoolTeam } from './teams.js';
+import { vanityNamesOf } from './vanity.js';
 
 /** One full match from the pool: what history rows need, plus the exact source text of the match object. */
 export interface PoolMatch {
@@ -25,14 +28,21 @@ export interface ReplayData {
   matches: PoolMatch[];
   /** steamid64 → the player object's exact source text. */
   summaries: Map<string, string>;
+  /** Every team of the GetTeamInfoByTeamID pages, ascending by team_id, no duplicate team_id. */
+  teams: PoolTeam[];
+  /** Vanity name → steamid64, from summaries whose profileurl is a /id/<name>/ URL. */
+  vanityNames: Map<string, string>;
   heroesBody: string;
   historyBody: string;
   privateHistoryBody: string;
+  /** www.dota2.com's league list, served as-is. */
+  leagueInfoBody: string;
 }
 
 export const HEROES_FILE = 'odota_GetHeroes.json';
 export const HISTORY_FILE = 'odota_GetMatchHistory.json';
 export const PRIVATE_HISTORY_FILE = 'issue_NNTin_GetMatchHistory_status15_private.json';
+export const LEAGUE_INFO_FILE = 'odota_GetLeagueInfoList_dota2com.json';
 const SEQUENCE_FILE = /GetMatchHistoryBySequenceNum.*\.json$/;
 const DETAILS_FILE = /GetMatchDetails.*\.json$/;
 const SUMMARIES_FILE = /GetPlayerSummaries.*\.json$/;
@@ -47,55 +57,6 @@ export function defaultDataDir(): string {
       throw new Error('valve-replay: no package.json above ' + fileURLToPath(import.meta.url));
     dir = parent;
   }
-}
-
-type Frame = { kind: 'object' | 'array'; path: string[] | null; key: string; index: number; start: number };
-
-/**
- * Exact source text of every object value whose path (object keys / array indexes from the root) satisfies
- * `wanted`. One pass that tracks strings, keys and nesting; only the first `maxDepth` path levels are tracked.
- */
-export function objectSlices(
-  text: string,
-  wanted: (path: readonly string[]) => boolean,
-  maxDepth = 4,
-): string[] {
-  const slices: string[] = [];
-  const stack: Frame[] = [];
-  let expectKey = false;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i];
-    if (ch === '"') {
-      const begin = i + 1;
-      for (i = begin; i < text.length && text[i] !== '"'; i++) if (text[i] === '\\') i++;
-      const top = stack[stack.length - 1];
-      if (top?.kind === 'object' && expectKey) top.key = text.slice(begin, i);
-      continue;
-    }
-    const top = stack[stack.length - 1];
-    if (ch === '{' || ch === '[') {
-      let path: string[] | null = [];
-      if (top) {
-        path =
-          top.path && top.path.length < maxDepth
-            ? [...top.path, top.kind === 'object' ? top.key : String(top.index)]
-            : null;
-      }
-      const capture = ch === '{' && path !== null && wanted(path);
-      stack.push({ kind: ch === '{' ? 'object' : 'array', path, key: '', index: 0, start: capture ? i : -1 });
-      expectKey = ch === '{';
-    } else if (ch === '}' || ch === ']') {
-      const frame = stack.pop();
-      if (frame && frame.start >= 0) slices.push(text.slice(frame.start, i + 1));
-      expectKey = false;
-    } else if (ch === ',') {
-      if (top?.kind === 'array') top.index++;
-      else expectKey = true;
-    } else if (ch === ':') {
-      expectKey = false;
-    }
-  }
-  return slices;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -144,7 +105,7 @@ function envelopeLength(
   text: string,
   file: string,
   outer: 'result' | 'response',
-  list: 'matches' | 'players',
+  list: 'matches' | 'players' | 'teams',
 ): number {
   const doc = parseLosslessJson(text);
   const inner = isRecord(doc) ? doc[outer] : undefined;
@@ -191,15 +152,30 @@ export async function loadReplayData(dataDir: string): Promise<ReplayData> {
     }
   }
 
-  const [heroesBody, historyBody, privateHistoryBody] = await Promise.all([
+  const teamsById = new Map<number, PoolTeam>();
+  for (const file of files.filter((f) => TEAM_FILE.test(f))) {
+    const text = await read(file);
+    const slices = objectSlices(text, (p) => p.length === 3 && p[0] === 'result' && p[1] === 'teams');
+    if (slices.length !== envelopeLength(text, file, 'result', 'teams')) {
+      throw new Error(`valve-replay: could not slice every team out of ${file}`);
+    }
+    for (const raw of slices) {
+      const team = toPoolTeam(raw, file);
+      if (!teamsById.has(team.team_id)) teamsById.set(team.team_id, team);
+    }
+  }
+
+  const [heroesBody, historyBody, privateHistoryBody, leagueInfoBody] = await Promise.all([
     read(HEROES_FILE),
     read(HISTORY_FILE),
     read(PRIVATE_HISTORY_FILE),
+    read(LEAGUE_INFO_FILE),
   ]);
   for (const [file, body] of [
     [HEROES_FILE, heroesBody],
     [HISTORY_FILE, historyBody],
     [PRIVATE_HISTORY_FILE, privateHistoryBody],
+    [LEAGUE_INFO_FILE, leagueInfoBody],
   ] as const) {
     parseLosslessJson(body); // fail at start-up, not on the first request, if a shipped body is not JSON
     if (body.length === 0) throw new Error(`valve-replay: ${file} is empty`);
@@ -207,5 +183,15 @@ export async function loadReplayData(dataDir: string): Promise<ReplayData> {
 
   const matches = [...byId.values()].sort((a, b) => a.match_seq_num - b.match_seq_num);
   if (matches.length === 0) throw new Error(`valve-replay: no matches found in ${dataDir}`);
-  return { matches, summaries, heroesBody, historyBody, privateHistoryBody };
+  const teams = [...teamsById.values()].sort((a, b) => a.team_id - b.team_id);
+  return {
+    matches,
+    summaries,
+    teams,
+    vanityNames: vanityNamesOf(summaries),
+    heroesBody,
+    historyBody,
+    privateHistoryBody,
+    leagueInfoBody,
+  };
 }
