@@ -2,6 +2,7 @@
 import type { Knex } from 'knex';
 import * as core from './20261128_0001_core.js';
 import * as agenda from './20261128_0002_agenda.js';
+import * as steamRate from './20261128_0003_steam_rate.js';
 import * as deadLetters from './20261128_0004_dead_letters.js';
 
 interface Migration {
@@ -12,6 +13,7 @@ interface Migration {
 const MIGRATIONS: Record<string, Migration> = {
   '20261128_0001_core': core,
   '20261128_0002_agenda': agenda,
+  '20261128_0003_steam_rate': steamRate,
   '20261128_0004_dead_letters': deadLetters,
 };
 

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { AppError } from './errors.js';
 
 const VALVE_API = 'https://api.steampowered.com';
+const DOTA2_WEBAPI = 'https://www.dota2.com';
 const DISCORD_API = 'https://discord.com/api';
 
 const commaList = z.string().transform((value) =>
@@ -35,12 +36,25 @@ export const configSchema = z.object({
     .positive()
     .default(1)
     .describe('Requests per second per key; Valve tolerates about one.'),
+  STEAM_SEQUENCE_SECONDS_PER_CALL: z.coerce
+    .number()
+    .positive()
+    .default(5)
+    .describe(
+      'Seconds between GetMatchHistoryBySequenceNum calls per key (Valve tolerates about one per 5 s); each also counts against STEAM_REQUESTS_PER_SECOND.',
+    ),
   STEAM_TIMEOUT_MS: z.coerce
     .number()
     .int()
     .positive()
     .default(10_000)
     .describe('Timeout of one Steam request.'),
+  DOTA2_WEBAPI_BASE_URL: z
+    .url()
+    .default(DOTA2_WEBAPI)
+    .describe(
+      'Base URL of the www.dota2.com webapi (league names and tiers); no Steam key is sent there. A replay server in the demo.',
+    ),
   ALERT_MAX_MATCH_AGE_MINUTES: z.coerce
     .number()
     .int()

@@ -1,6 +1,7 @@
 // Tests for loadConfig: defaults, per-role required secrets named on failure, and no secret values in errors.
 import { describe, expect, it } from 'vitest';
-import { loadConfig, type Role } from '../src/config.js';
+import { readFileSync } from 'node:fs';
+import { configSchema, loadConfig, type Role } from '../src/config.js';
 import { AppError } from '../src/errors.js';
 
 function failure(env: NodeJS.ProcessEnv, role: Role): AppError {
@@ -19,8 +20,7 @@ describe('loadConfig defaults', () => {
   it('when the cli role gets an empty environment, then every default is filled in', () => {
     const config = loadConfig({}, 'cli');
 
-    expect(config).toEqual({
-      DATABASE_URL: undefined,
+    expect(config).toMatchObject({
       DATA_DIR: './.data',
       STEAM_API_KEYS: [],
       STEAM_API_BASE_URL: 'https://api.steampowered.com',
@@ -28,14 +28,21 @@ describe('loadConfig defaults', () => {
       STEAM_TIMEOUT_MS: 10_000,
       ALERT_MAX_MATCH_AGE_MINUTES: 360,
       PLAYER_POLL_INTERVAL: '5 minutes',
-      DISCORD_TOKEN: undefined,
-      DISCORD_APPLICATION_ID: undefined,
-      DISCORD_PUBLIC_KEY: undefined,
       DISCORD_API_BASE_URL: 'https://discord.com/api',
       DISCORD_MODE: 'gateway',
       HTTP_PORT: 8080,
       LOG_LEVEL: 'info',
     });
+    expect(config.DATABASE_URL).toBeUndefined();
+    expect(config.DISCORD_TOKEN).toBeUndefined();
+  });
+
+  it('when an operator reads .env.example or the schema, then every key is listed and documented', () => {
+    const example = readFileSync(new URL('../.env.example', import.meta.url), 'utf8');
+    for (const [key, schema] of Object.entries(configSchema.shape)) {
+      expect(example, key).toMatch(new RegExp(`^${key}=`, 'm'));
+      expect(schema.description, key).toBeTruthy();
+    }
   });
 
   it('when numbers arrive as env strings, then they are coerced', () => {

@@ -1,57 +1,21 @@
 #!/usr/bin/env node
 // The `ddd` CLI: migrate, start, demo, ingest, inspect a match, register Discord commands.
-import { Command, InvalidArgumentError } from 'commander';
+import { Command } from 'commander';
 import { Routes } from 'discord.js';
 import { COMMANDS } from '../bots/core/commands/index.js';
 import { buildCommandData } from '../bots/discord/command-data.js';
 import { createDiscordRest } from '../bots/discord/discord-rest.js';
-import { loadConfig, type Role } from '../config.js';
 import { isAppError } from '../errors.js';
 import { ingestMatchById } from '../ingest/fetch-match.js';
 import { ingestSequencePage } from '../ingest/store-page.js';
-import { createLogger } from '../log.js';
 import { notifyDeliverJob } from '../notify/deliver.job.js';
 import { findMatch } from '../store/matches.repo.js';
 import { toMatchJson } from '../store/match-json.js';
 import { runDemo } from '../demo/run-demo.js';
 import { startValveReplay } from '../fakes/valve-replay.server.js';
-import { openRuntime, type Runtime } from './runtime.js';
+import { oneShot, positiveInteger, setup, withRuntime } from './cli/cli-support.js';
+import { registerOperatorCommands } from './cli/operator.cli.js';
 import { startService } from './service.js';
-
-function positiveInteger(text: string): number {
-  const value = Number(text);
-  if (!/^\d+$/.test(text) || !Number.isSafeInteger(value) || value <= 0) {
-    throw new InvalidArgumentError(`"${text}" is not a positive integer.`);
-  }
-  return value;
-}
-
-function setup(role: Role) {
-  const config = loadConfig(process.env, role);
-  return { config, log: createLogger(config.LOG_LEVEL) };
-}
-
-/**
- * Ends a one-shot command once its work is done and everything is closed. Agenda leaves a liveness timer
- * (half the lock lifetime) pending after each job it ran, which would otherwise hold the process for minutes.
- */
-async function oneShot(work: () => Promise<void>): Promise<void> {
-  await work();
-  process.exit(process.exitCode ?? 0);
-}
-
-/** Opens the runtime for one command and always closes it, so the embedded database stops cleanly. */
-function withRuntime(role: Role, work: (runtime: Runtime) => Promise<void>): Promise<void> {
-  return oneShot(async () => {
-    const { config, log } = setup(role);
-    const runtime = await openRuntime(config, log);
-    try {
-      await work(runtime);
-    } finally {
-      await runtime.close();
-    }
-  });
-}
 
 const program = new Command('ddd').description(
   'DataDrivenDota: Dota 2 data from Valve into Postgres, served to Discord',
@@ -178,6 +142,8 @@ program
       );
     }),
   );
+
+registerOperatorCommands(program);
 
 program.parseAsync().catch((error: unknown) => {
   console.error(isAppError(error) ? `${error.code}: ${error.message}` : error);

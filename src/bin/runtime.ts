@@ -8,6 +8,13 @@ import { matchSeqJob } from '../ingest/jobs/match-seq.job.js';
 import { playerHistoryJob } from '../ingest/jobs/player-history.job.js';
 import { pollPlayersJob } from '../ingest/jobs/poll-players.job.js';
 import { sequenceScanJob } from '../ingest/jobs/sequence-scan.job.js';
+import { heroesJob } from '../ingest/jobs/heroes.job.js';
+import { integrityJob } from '../ingest/jobs/integrity.job.js';
+import { leagueHistoryJob } from '../ingest/jobs/league-history.job.js';
+import { leaguesJob } from '../ingest/jobs/leagues.job.js';
+import { playerSummariesJob } from '../ingest/jobs/player-summaries.job.js';
+import { pollLeaguesJob } from '../ingest/jobs/poll-leagues.job.js';
+import { teamInfoJob } from '../ingest/jobs/team-info.job.js';
 import { createScheduler, type Scheduler } from '../ingest/scheduler.js';
 import { createSteamClient, type SteamClient } from '../ingest/steam/steam-client.js';
 import type { Logger } from '../log.js';
@@ -28,6 +35,8 @@ export interface Runtime {
   ingest: IngestContext;
   render: Renderer;
   scheduler: Scheduler;
+  /** The job definitions this process runs (and can re-queue by name). */
+  jobs: readonly AnyJobDefinition[];
   close(): Promise<void>;
 }
 
@@ -40,24 +49,28 @@ export interface RuntimeOptions {
   needsFonts?: boolean;
 }
 
-const INGEST_JOBS: readonly AnyJobDefinition[] = [
+/** Every ingest job; which ones run periodically is decided in service.ts. */
+export const INGEST_JOBS: readonly AnyJobDefinition[] = [
   playerHistoryJob,
   matchSeqJob,
   pollPlayersJob,
   sequenceScanJob,
+  playerSummariesJob,
+  heroesJob,
+  teamInfoJob,
+  leaguesJob,
+  leagueHistoryJob,
+  pollLeaguesJob,
+  integrityJob,
 ];
 
+/** Every Steam call fails with the missing key's name, whatever endpoint is asked for. */
 function unconfiguredSteam(): SteamClient {
   const missing = () =>
     Promise.reject(
       new AppError('config_missing', 'STEAM_API_KEYS is not set: this process cannot call Valve'),
     );
-  return {
-    getMatchHistory: missing,
-    getMatchHistoryBySequenceNum: missing,
-    getHeroes: missing,
-    getPlayerSummaries: missing,
-  };
+  return new Proxy({} as SteamClient, { get: () => missing });
 }
 
 export async function openRuntime(
@@ -89,10 +102,10 @@ export async function openRuntime(
             baseUrl: config.STEAM_API_BASE_URL,
             keys: config.STEAM_API_KEYS,
             requestsPerSecond: config.STEAM_REQUESTS_PER_SECOND,
+            sequenceSecondsPerCall: config.STEAM_SEQUENCE_SECONDS_PER_CALL,
             timeoutMs: config.STEAM_TIMEOUT_MS,
           },
-          log,
-          clock,
+          { log, clock, db },
         )
       : unconfiguredSteam();
   const ingest: IngestContext = {
@@ -104,9 +117,10 @@ export async function openRuntime(
   };
   const render = createRenderer();
   const notifier = options.notifier?.({ db, render });
+  const jobs = notifier ? [...INGEST_JOBS, notifyDeliverJob] : INGEST_JOBS;
   const scheduler = createScheduler({
     pool,
-    jobs: notifier ? [...INGEST_JOBS, notifyDeliverJob] : INGEST_JOBS,
+    jobs,
     context: { ...ingest, ...(notifier ? { notifier } : {}) },
     log,
   });
@@ -119,6 +133,7 @@ export async function openRuntime(
     ingest,
     render,
     scheduler,
+    jobs,
     async close() {
       await scheduler.stop();
       await db.destroy();

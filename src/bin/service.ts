@@ -9,11 +9,10 @@ import { startGatewayBot, type GatewayBot } from '../bots/discord/gateway.js';
 import { interactionsRoute } from '../bots/discord/http-interactions.js';
 import type { InteractionDeps } from '../bots/discord/interactions.js';
 import { sendJson, startHttpServer, type HttpServer, type Route } from '../http/server.js';
-import { pollPlayersJob } from '../ingest/jobs/poll-players.job.js';
-import { sequenceScanJob } from '../ingest/jobs/sequence-scan.job.js';
 import type { Logger } from '../log.js';
 import { notifyDeliverJob } from '../notify/deliver.job.js';
 import { createNotifier } from '../notify/notifier.js';
+import { scheduleIngest } from './ingest-schedule.js';
 import { openRuntime, type Runtime } from './runtime.js';
 
 export interface Service {
@@ -71,10 +70,7 @@ export async function startService(
       ? undefined
       : await startGatewayBot(deps, { token, apiBaseUrl: config.DISCORD_API_BASE_URL }, log);
 
-  if (config.INGEST_MODE !== 'scanner')
-    await runtime.scheduler.every(config.PLAYER_POLL_INTERVAL, pollPlayersJob, {});
-  if (config.INGEST_MODE !== 'polling')
-    await runtime.scheduler.every(config.SEQUENCE_SCAN_INTERVAL, sequenceScanJob, {});
+  await scheduleIngest(runtime.scheduler, config);
   await runtime.scheduler.every('1 minute', notifyDeliverJob, {});
   await runtime.scheduler.start();
   log.info({ port: http.port, mode: config.DISCORD_MODE }, 'service started');

@@ -90,12 +90,12 @@ function client(overrides: Partial<SteamClientOptions> = {}): SteamClient {
       keys: ['key-a'],
       // Pacing out of the way unless a test is about pacing: 1 µs between requests.
       requestsPerSecond: 1_000_000,
+      sequenceSecondsPerCall: 0.000_001,
       timeoutMs: 5_000,
       maxAttempts: 3,
       ...overrides,
     },
-    log,
-    clock,
+    { log, clock },
   );
 }
 
@@ -483,7 +483,7 @@ describe('key pool', () => {
 
   it('when a key is penalised, then the other key is used until the penalty ends', async () => {
     const pool = createKeyPool(['a', 'b'], 1, clock);
-    pool.penalize('a', 3);
+    await pool.penalize('a', 3);
     const got: { key: string; at: number }[] = [];
 
     for (let i = 0; i < 4; i++) got.push({ key: await pool.acquire(), at: clock.now() - T0 });
@@ -499,7 +499,7 @@ describe('key pool', () => {
   it('when a penalty is shorter than the pacing already reserved, then it does not bring the key forward', async () => {
     const pool = createKeyPool(['a'], 0.5, clock);
     await pool.acquire(); // next slot at +2 s
-    pool.penalize('a', 1);
+    await pool.penalize('a', 1);
 
     await pool.acquire();
 

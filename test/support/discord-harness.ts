@@ -43,24 +43,14 @@ export interface DiscordHarness {
 
 /** Wraps each Steam call so it first waits for whatever gate is current. */
 function gatedSteam(steam: SteamClient, gate: () => Promise<void>): SteamClient {
-  return {
-    getMatchHistory: async (query) => {
-      await gate();
-      return steam.getMatchHistory(query);
+  return new Proxy(steam, {
+    get(target, property: keyof SteamClient) {
+      return async (...args: unknown[]) => {
+        await gate();
+        return (target[property] as (...callArgs: unknown[]) => Promise<unknown>)(...args);
+      };
     },
-    getMatchHistoryBySequenceNum: async (startAt, requested) => {
-      await gate();
-      return steam.getMatchHistoryBySequenceNum(startAt, requested);
-    },
-    getHeroes: async () => {
-      await gate();
-      return steam.getHeroes();
-    },
-    getPlayerSummaries: async (steamids) => {
-      await gate();
-      return steam.getPlayerSummaries(steamids);
-    },
-  };
+  });
 }
 
 export async function startDiscordHarness(): Promise<DiscordHarness> {
@@ -73,9 +63,15 @@ export async function startDiscordHarness(): Promise<DiscordHarness> {
   let gate: Promise<void> = Promise.resolve();
   const steam = gatedSteam(
     createSteamClient(
-      { baseUrl: valve.baseUrl, keys: ['test-key'], requestsPerSecond: 50, timeoutMs: 5_000, maxAttempts: 1 },
-      log,
-      systemClock,
+      {
+        baseUrl: valve.baseUrl,
+        keys: ['test-key'],
+        requestsPerSecond: 50,
+        sequenceSecondsPerCall: 0.02,
+        timeoutMs: 5_000,
+        maxAttempts: 1,
+      },
+      { log, clock: systemClock, db: database.db },
     ),
     () => gate,
   );

@@ -2,6 +2,7 @@
 import { shiftedClock, type Clock } from '../../src/clock.js';
 import { startValveReplay, type ValveReplay } from '../../src/fakes/valve-replay.server.js';
 import type { IngestContext } from '../../src/ingest/ingest-context.js';
+import { createDota2WebApiRequest } from '../../src/ingest/steam/dota2-webapi.js';
 import { createSteamClient } from '../../src/ingest/steam/steam-client.js';
 import { createLogger } from '../../src/log.js';
 import type { Db } from '../../src/store/db.js';
@@ -16,10 +17,30 @@ export async function replayIngest(
 ): Promise<{ ingest: IngestContext; valve: ValveReplay }> {
   const valve = await startValveReplay();
   const log = createLogger('silent');
+  // Pacing through the test database, as workers do; 1 ms slots keep it out of the tests' way.
   const steam = createSteamClient(
-    { baseUrl: valve.baseUrl, keys: ['test-key'], requestsPerSecond: 1000, timeoutMs: 5_000 },
-    log,
-    clock,
+    {
+      baseUrl: valve.baseUrl,
+      keys: ['test-key'],
+      requestsPerSecond: 1000,
+      sequenceSecondsPerCall: 0.001,
+      timeoutMs: 5_000,
+    },
+    {
+      log,
+      clock,
+      db,
+      // The replay server also answers www.dota2.com's league list.
+      extras: {
+        dota2WebApi: createDota2WebApiRequest({
+          baseUrl: valve.baseUrl,
+          timeoutMs: 5_000,
+          requestsPerSecond: 1000,
+          clock,
+          log,
+        }),
+      },
+    },
   );
   return { ingest: { db, steam, log, clock, alertMaxAgeMs: 6 * 60 * 60_000 }, valve };
 }

@@ -17,7 +17,8 @@ const NAME = 'ingest.match-seq';
 export const matchSeqJob: JobDefinition<MatchSeqJobData> = {
   name: NAME,
   concurrency: 2,
-  entity: (data) => (data.match_id === undefined ? `seq:${data.start_at_match_seq_num}` : `match:${data.match_id}`),
+  entity: (data) =>
+    data.match_id === undefined ? `seq:${data.start_at_match_seq_num}` : `match:${data.match_id}`,
   assertData(data) {
     const start = requirePositiveInteger(NAME, data, 'start_at_match_seq_num');
     const count = requirePositiveInteger(NAME, data, 'matches_requested');

@@ -48,3 +48,18 @@ export function parseAccountId(input: string): number {
   if (value === 0n || value > BigInt(MAX_ACCOUNT_ID)) throw invalid(text, 'outside the range of account ids');
   return Number(value);
 }
+
+/** Steam custom URL names: letters, digits, `_` and `-`, at most 32 characters. */
+const VANITY_NAME = /^[A-Za-z0-9_-]{2,32}$/;
+
+/**
+ * The custom URL name in a `steamcommunity.com/id/<name>` URL or a bare name, else null.
+ * All-digit input is never a name here: it is an account id or steamid64 and `parseAccountId` judges it.
+ */
+export function vanityNameOf(input: string): string | null {
+  const text = input.trim();
+  const url = /^(?:https?:\/\/)?(?:www\.)?steamcommunity\.com\/id\/([^/?#\s]+)\/?$/i.exec(text);
+  const name = url ? (url[1] ?? '') : text;
+  if (!VANITY_NAME.test(name) || /^\d+$/.test(name)) return null;
+  return name;
+}

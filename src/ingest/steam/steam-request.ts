@@ -1,14 +1,16 @@
-// The one way to call Valve: key pool pacing, timeout, retries with jitter, 429 handling, envelope-aware parsing.
+// The one way to call Valve: key pool pacing per bucket, timeout, retries with jitter, 429 handling, call stats.
 import { request } from 'undici';
 import type { Clock } from '../../clock.js';
 import { AppError, isAppError } from '../../errors.js';
 import type { Logger } from '../../log.js';
-import type { KeyPool } from './key-pool.js';
+import type { SteamCallOutcome, SteamCallRecord } from './call-stats.repo.js';
+import { keyIdOf } from './key-id.js';
+import type { KeyPool, SteamBucket } from './key-pool.js';
 import { parseLosslessJson } from './lossless-json.js';
 
 /** A typed Valve endpoint: where it lives and how its body becomes a value (or a classified error). */
 export interface SteamEndpoint<T> {
-  /** Short name for logs and metrics, e.g. `GetMatchHistory`. */
+  /** Short name for logs and metrics, e.g. `GetMatchHistory`; also picks the pacing bucket (`bucketOf`). */
   name: string;
   path: string;
   query: Record<string, string | number | undefined>;
@@ -21,12 +23,26 @@ export interface SteamRequestOptions {
   baseUrl: string;
   keys: KeyPool;
   timeoutMs: number;
-  /** Attempts per call, counting the first; rate-limited attempts count too so nothing loops forever. */
+  /** Attempts per call that end in a failure other than 429, counting the first; default 4. */
   maxAttempts?: number;
+  /**
+   * Attempts per call that end in a 429, counted apart: waiting out a rate limit is not the call failing,
+   * but it must stay bounded. Default `maxAttempts`.
+   */
+  maxRateLimitedAttempts?: number;
   /** Seconds a key rests after a 429 without Retry-After. */
   defaultRetryAfterSeconds?: number;
   clock: Clock;
   log: Logger;
+  /** Counts every HTTP attempt (per key id and endpoint); its failures are logged, never thrown. */
+  recordCall?: (call: SteamCallRecord) => Promise<void>;
+}
+
+/** Endpoints paced by the sequence bucket as well as the general one; every other endpoint is general only. */
+const SEQUENCE_BUCKET_ENDPOINTS: ReadonlySet<string> = new Set(['GetMatchHistoryBySequenceNum']);
+
+export function bucketOf(endpointName: string): SteamBucket {
+  return SEQUENCE_BUCKET_ENDPOINTS.has(endpointName) ? 'sequence' : 'general';
 }
 
 const BACKOFF_BASE_MS = 500;
@@ -53,10 +69,35 @@ function endpointUrl(baseUrl: string, endpoint: SteamEndpoint<unknown>, key: str
 
 export function createSteamRequest(options: SteamRequestOptions): SteamRequest {
   const maxAttempts = options.maxAttempts ?? 4;
+  const maxRateLimitedAttempts = options.maxRateLimitedAttempts ?? maxAttempts;
   const defaultRetryAfter = options.defaultRetryAfterSeconds ?? 10;
 
+  async function record(key: string, endpoint: string, outcome: SteamCallOutcome): Promise<void> {
+    if (!options.recordCall) return;
+    const keyId = keyIdOf(key);
+    try {
+      await options.recordCall({ keyId, endpoint, outcome });
+    } catch (error) {
+      options.log.warn({ err: error, endpoint, keyId }, 'steam call stats not recorded');
+    }
+  }
+
   async function attempt<T>(endpoint: SteamEndpoint<T>): Promise<T> {
-    const key = await options.keys.acquire();
+    const key = await options.keys.acquire(bucketOf(endpoint.name));
+    const seen: { outcome: SteamCallOutcome } = { outcome: 'failed' };
+    try {
+      return await send(endpoint, key, seen);
+    } finally {
+      await record(key, endpoint.name, seen.outcome);
+    }
+  }
+
+  /** One HTTP attempt with a key already paced; sets `seen.outcome` once it knows better than `failed`. */
+  async function send<T>(
+    endpoint: SteamEndpoint<T>,
+    key: string,
+    seen: { outcome: SteamCallOutcome },
+  ): Promise<T> {
     const url = endpointUrl(options.baseUrl, endpoint, key);
     let response;
     try {
@@ -80,8 +121,9 @@ export function createSteamRequest(options: SteamRequestOptions): SteamRequest {
     });
     const status = response.statusCode;
     if (status === 429) {
+      seen.outcome = 'rate_limited';
       const seconds = retryAfterSeconds(response.headers['retry-after'], defaultRetryAfter);
-      options.keys.penalize(key, seconds);
+      await options.keys.penalize(key, seconds);
       throw new AppError('steam_rate_limited', `${endpoint.name}: HTTP 429`, {
         kind: 'rate-limited',
         retryAfterSeconds: seconds,
@@ -102,22 +144,35 @@ export function createSteamRequest(options: SteamRequestOptions): SteamRequest {
         cause,
       });
     }
-    return endpoint.parse(body);
+    try {
+      const value = endpoint.parse(body);
+      seen.outcome = 'ok';
+      return value;
+    } catch (error) {
+      // A permanent refusal in the body (private profile, result.error) is still Valve answering properly.
+      if (isAppError(error) && error.kind === 'permanent') seen.outcome = 'ok';
+      throw error;
+    }
   }
 
   return async function steamRequest<T>(endpoint: SteamEndpoint<T>): Promise<T> {
-    for (let attemptNumber = 1; ; attemptNumber += 1) {
+    let failures = 0;
+    let rateLimited = 0;
+    for (;;) {
       try {
         return await attempt(endpoint);
       } catch (error) {
-        const retryable = isAppError(error) && error.kind !== 'permanent';
-        if (!retryable || attemptNumber >= maxAttempts) throw error;
+        if (!isAppError(error) || error.kind === 'permanent') throw error;
+        const limited = error.kind === 'rate-limited';
+        if (limited) rateLimited += 1;
+        else failures += 1;
+        if (limited ? rateLimited >= maxRateLimitedAttempts : failures >= maxAttempts) throw error;
         options.log.warn(
-          { endpoint: endpoint.name, attempt: attemptNumber, code: error.code },
+          { endpoint: endpoint.name, failures, rateLimited, code: error.code },
           'steam request retry',
         );
         // Rate limits wait inside the key pool (the key was penalised); other failures back off here.
-        if (error.kind === 'transient') await options.clock.sleep(backoffMs(attemptNumber));
+        if (!limited) await options.clock.sleep(backoffMs(failures));
       }
     }
   };

@@ -106,3 +106,40 @@ export const playerSummarySchema = z.object({
 export type SteamPlayerSummary = z.infer<typeof playerSummarySchema>;
 
 export const playerSummariesResponseSchema = z.object({ players: z.array(playerSummarySchema) });
+
+/** ResolveVanityURL: 1 = found (with steamid), 42 = no such custom URL; anything else is a Valve failure. */
+export const vanityResponseSchema = z.object({
+  success: count,
+  steamid: id64.optional(),
+  message: z.string().optional(),
+});
+export type SteamVanityResponse = z.infer<typeof vanityResponseSchema>;
+
+/** One team of GetTeamInfoByTeamID; roster and league fields (`player_N_account_id`, `league_id_N`) are dropped. */
+export const teamInfoSchema = z.object({
+  team_id: z.number().int().positive(),
+  name: z.string(),
+  tag: z.string(),
+  /** UGC file id of the logo; 0 when the team has none. */
+  logo: id64.optional(),
+  country_code: z.string().optional(),
+  time_created: count.optional(),
+});
+export type SteamTeamInfo = z.infer<typeof teamInfoSchema>;
+
+export const teamInfoResultSchema = z.object({ teams: z.array(teamInfoSchema) });
+
+/** One league of www.dota2.com's GetLeagueInfoList (not the Steam Web API, which dropped GetLeagueListing). */
+export const leagueInfoSchema = z.object({
+  league_id: z.number().int().positive(),
+  name: z.string(),
+  tier: count.optional(),
+  region: count.optional(),
+  start_timestamp: count.optional(),
+  end_timestamp: count.optional(),
+  status: count.optional(),
+});
+export type SteamLeagueInfo = z.infer<typeof leagueInfoSchema>;
+
+/** dota2.com answers with a bare `{infos: […]}`: no `result`/`response` envelope and no status. */
+export const leagueInfoListSchema = z.object({ infos: z.array(leagueInfoSchema) });

@@ -1,6 +1,6 @@
 // /dota subscribe player <player> [channel]: post a recap in a channel after each new match of a player.
 import { playerHistoryJob } from '../../../ingest/jobs/player-history.job.js';
-import { parseAccountId } from '../../../ingest/steam/steam-ids.js';
+import { resolvePlayer } from '../../../ingest/resolve-player.js';
 import { trackPlayer } from '../../../store/players.repo.js';
 import { upsertSubscription } from '../../../store/subscriptions.repo.js';
 import { AppError } from '../../../errors.js';
@@ -12,7 +12,7 @@ export const subscribePlayerCommand = defineCommand({
   options: [
     {
       name: 'player',
-      description: 'Account id, steamid64 or steamcommunity.com/profiles/… URL',
+      description: 'Account id, steamid64, Steam profile URL or vanity name',
       type: 'string',
       required: true,
     },
@@ -31,7 +31,7 @@ export const subscribePlayerCommand = defineCommand({
         userMessage: 'Subscriptions work in a server channel.',
       });
     }
-    const accountId = parseAccountId(player);
+    const accountId = await resolvePlayer(player, ctx.ingest.steam);
     const channelId = channel ?? invocation.channelId;
     await trackPlayer(ctx.db, accountId);
     const { created } = await upsertSubscription(ctx.db, {
