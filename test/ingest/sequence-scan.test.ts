@@ -28,7 +28,9 @@ describe('sequence scanner', () => {
     await test.drop();
   });
   beforeEach(async () => {
-    await test.db.raw('TRUNCATE matches, match_players, players, teams, leagues, deliveries, subscriptions, sequence_cursor CASCADE');
+    await test.db.raw(
+      'TRUNCATE matches, match_players, players, teams, leagues, deliveries, subscriptions, sequence_cursor CASCADE',
+    );
     enqueued = [];
     ctx = { ...ingest, enqueue: (job) => (enqueued.push(job.name), Promise.resolve()) };
   });
@@ -56,7 +58,9 @@ describe('sequence scanner', () => {
     await scanUntilHead();
     const stored = await test.db('matches').orderBy('match_id').pluck('match_id');
     expect(stored).toEqual([8591933650]);
-    const requests = valve.requests.filter((request) => request.path.includes('GetMatchHistoryBySequenceNum'));
+    const requests = valve.requests.filter((request) =>
+      request.path.includes('GetMatchHistoryBySequenceNum'),
+    );
     expect(requests.length).toBeGreaterThanOrEqual(2);
   });
 
