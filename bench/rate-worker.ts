@@ -36,7 +36,7 @@ const steam = createSteamClient(
     maxAttempts: 1,
     maxRateLimitedAttempts: 1,
   },
-  { log: createLogger('silent'), clock: { now: () => Date.now(), sleep: async (ms) => { const due = Date.now() + ms; await systemClock.sleep(ms); const late = Date.now() - due; if (late > 5 || late < -2) console.error(`${env('BENCH_WORKER')} late ${late} at ${due}`); } }, ...(mode === 'shared' ? { db } : {}) },
+  { log: createLogger('silent'), clock: systemClock, ...(mode === 'shared' ? { db } : {}) },
 );
 
 // undici compiles its HTTP parser on a process's first request (≈12 ms here): done in the timed loop, that

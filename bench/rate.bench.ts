@@ -92,8 +92,13 @@ function describePhase(label: string, result: Phase, durationMs: number) {
   const ok = result.arrivals.filter((a) => a.status === 200);
   const limited = result.arrivals.filter((a) => a.status === 429).length;
   const gaps = ok.slice(1).map((a, i) => a.at - (ok[i]?.at ?? a.at));
-  const all = result.arrivals.slice(1).map((a, i) => a.at - (result.arrivals[i]?.at ?? a.at)).sort((x, y) => x - y);
-  console.log(`${label} arrival gaps (sorted): ${all.join(' ')}`);
+  // Jitter: how far apart consecutive requests of either worker reached the server.
+  const all = result.arrivals.slice(1).map((a, i) => a.at - (result.arrivals[i]?.at ?? a.at));
+  all.sort((x, y) => x - y);
+  const pct = (p: number) => all[Math.min(all.length - 1, Math.floor((p / 100) * all.length))] ?? NaN;
+  console.log(
+    `${label} arrival gaps: min ${pct(0)}, p5 ${pct(5)}, median ${pct(50)}, p95 ${pct(95)}, max ${pct(100)} ms`,
+  );
   const sent = ratePerSecond(result.arrivals);
   const achieved = ratePerSecond(ok);
   for (const r of result.reports) {

@@ -16,6 +16,7 @@ import { playerSummariesJob } from '../ingest/jobs/player-summaries.job.js';
 import { pollLeaguesJob } from '../ingest/jobs/poll-leagues.job.js';
 import { teamInfoJob } from '../ingest/jobs/team-info.job.js';
 import { createScheduler, type Scheduler } from '../ingest/scheduler.js';
+import { createDota2WebApiRequest } from '../ingest/steam/dota2-webapi.js';
 import { createSteamClient, type SteamClient } from '../ingest/steam/steam-client.js';
 import type { Logger } from '../log.js';
 import { notifyDeliverJob } from '../notify/deliver.job.js';
@@ -105,7 +106,20 @@ export async function openRuntime(
             sequenceSecondsPerCall: config.STEAM_SEQUENCE_SECONDS_PER_CALL,
             timeoutMs: config.STEAM_TIMEOUT_MS,
           },
-          { log, clock, db },
+          {
+            log,
+            clock,
+            db,
+            extras: {
+              // League names live on www.dota2.com: its own base URL, and never our Steam key.
+              dota2WebApi: createDota2WebApiRequest({
+                baseUrl: config.DOTA2_WEBAPI_BASE_URL,
+                timeoutMs: config.STEAM_TIMEOUT_MS,
+                clock,
+                log,
+              }),
+            },
+          },
         )
       : unconfiguredSteam();
   const ingest: IngestContext = {

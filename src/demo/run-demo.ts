@@ -140,6 +140,7 @@ export async function runDemo(options: { outDir: string; dataDir?: string }): Pr
       DATABASE_URL: await freshDemoDatabase(postgres.url),
       STEAM_API_KEYS: 'demo-key',
       STEAM_API_BASE_URL: valve.baseUrl,
+      DOTA2_WEBAPI_BASE_URL: valve.baseUrl,
       STEAM_REQUESTS_PER_SECOND: '50',
       DISCORD_TOKEN: discord.botToken,
       DISCORD_APPLICATION_ID: discord.applicationId,

@@ -35,11 +35,16 @@ describe('backfill', () => {
       },
     });
     expect(first).toMatchObject({ found: 2, missing: 2, fetched: 1, stored: 1, failed: 0 });
-    const storedIds = await test.db('matches').pluck('match_id');
+    const storedIds = await test.db('matches').pluck<number[]>('match_id');
     expect(storedIds).toHaveLength(1);
-    expect(await test.db('match_players').where({ match_id: storedIds[0] }).pluck('player_slot')).toHaveLength(10);
+    expect(
+      await test.db('match_players').where({ match_id: storedIds[0] }).pluck('player_slot'),
+    ).toHaveLength(10);
 
-    const second = await backfillPlayer(ingest, TWO_MATCH_PLAYER, { maxMatches: 500, onProgress: () => undefined });
+    const second = await backfillPlayer(ingest, TWO_MATCH_PLAYER, {
+      maxMatches: 500,
+      onProgress: () => undefined,
+    });
     expect(second).toMatchObject({ found: 2, missing: 1, fetched: 1, stored: 1 });
     expect((await test.db('matches').pluck('match_id')).sort()).toEqual([1430857330, 1443560328]);
     expect(seen[0]).toMatchObject({ found: 2, missing: 2, fetched: 0 });
@@ -49,7 +54,10 @@ describe('backfill', () => {
     await test.db.raw('TRUNCATE matches, match_players CASCADE');
     valve.setFaults('GetMatchHistoryBySequenceNum', { emptyObjectRatio: 1 });
     try {
-      const result = await backfillPlayer(ingest, TWO_MATCH_PLAYER, { maxMatches: 1, onProgress: () => undefined });
+      const result = await backfillPlayer(ingest, TWO_MATCH_PLAYER, {
+        maxMatches: 1,
+        onProgress: () => undefined,
+      });
       expect(result).toMatchObject({ found: 1, missing: 1, fetched: 1, stored: 0, failed: 1 });
     } finally {
       valve.setFaults('GetMatchHistoryBySequenceNum', {});
@@ -57,7 +65,10 @@ describe('backfill', () => {
   });
 
   it('when progress is described, then it shows counts, rate and a finite ETA', () => {
-    const line = describeProgress({ found: 120, missing: 100, fetched: 25, stored: 24, failed: 1, startedAt: 0 }, 25_000);
+    const line = describeProgress(
+      { found: 120, missing: 100, fetched: 25, stored: 24, failed: 1, startedAt: 0 },
+      25_000,
+    );
     expect(line).toBe('found 120 · to fetch 100 · fetched 25 · stored 24 · failed 1 · 1.00/s · ETA 1m15s');
   });
 });
