@@ -22,7 +22,10 @@ export interface Reply {
   footer?: string;
   /** Accent colour, 0xRRGGBB. */
   color?: number;
+  /** The main image, shown in the reply itself. */
   image?: ReplyImage;
+  /** Further charts, shown below the main one (Discord: one extra embed each). */
+  moreImages?: ReplyImage[];
   /** Only the caller sees it (errors, settings). */
   ephemeral?: boolean;
 }

@@ -1,6 +1,6 @@
 // Formats the platform-neutral reply as a Discord message: one embed, the chart as an attachment.
 import { MessageFlags, type APIEmbed, type RawFile } from 'discord.js';
-import type { Reply } from '../core/reply.js';
+import type { Reply, ReplyImage } from '../core/reply.js';
 
 export interface DiscordMessage {
   body: {
@@ -14,6 +14,7 @@ export interface DiscordMessage {
 }
 
 // Discord's embed limits: longer text is rejected, not truncated.
+const MAX_EMBEDS = 10;
 const LIMITS = { title: 256, description: 4096, fieldName: 256, fieldValue: 1024, footer: 2048 };
 
 function cut(text: string, max: number): string {
@@ -36,15 +37,21 @@ export function toDiscordMessage(reply: Reply): DiscordMessage {
   }
   const files: RawFile[] = [];
   const attachments: DiscordMessage['body']['attachments'] = [];
-  if (reply.image) {
-    embed.image = { url: `attachment://${reply.image.filename}` };
-    files.push({ name: reply.image.filename, data: reply.image.png, contentType: 'image/png' });
-    attachments.push({ id: 0, filename: reply.image.filename, description: reply.image.description });
+  const embeds: APIEmbed[] = [embed];
+  const attach = (image: ReplyImage): { url: string } => {
+    files.push({ name: image.filename, data: image.png, contentType: 'image/png' });
+    attachments.push({ id: attachments.length, filename: image.filename, description: image.description });
+    return { url: `attachment://${image.filename}` };
+  };
+  if (reply.image) embed.image = attach(reply.image);
+  // Discord allows 10 embeds a message: one per extra chart, in the reply's colour.
+  for (const image of (reply.moreImages ?? []).slice(0, MAX_EMBEDS - 1)) {
+    embeds.push({ image: attach(image), ...(reply.color !== undefined ? { color: reply.color } : {}) });
   }
   return {
     // Recaps quote player names: never let one ping @everyone or a role.
     body: {
-      embeds: [embed],
+      embeds,
       attachments,
       allowed_mentions: { parse: [] },
       ...(reply.ephemeral ? { flags: MessageFlags.Ephemeral } : {}),
