@@ -4,6 +4,8 @@ import * as core from './20261128_0001_core.js';
 import * as agenda from './20261128_0002_agenda.js';
 import * as steamRate from './20261128_0003_steam_rate.js';
 import * as deadLetters from './20261128_0004_dead_letters.js';
+import * as parsedTimelines from './20261128_0005_parsed_timelines.js';
+import * as picksBans from './20261128_0006_picks_bans.js';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -15,6 +17,8 @@ const MIGRATIONS: Record<string, Migration> = {
   '20261128_0002_agenda': agenda,
   '20261128_0003_steam_rate': steamRate,
   '20261128_0004_dead_letters': deadLetters,
+  '20261128_0005_parsed_timelines': parsedTimelines,
+  '20261128_0006_picks_bans': picksBans,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

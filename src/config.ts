@@ -5,6 +5,7 @@ import { AppError } from './errors.js';
 const VALVE_API = 'https://api.steampowered.com';
 const DOTA2_WEBAPI = 'https://www.dota2.com';
 const DISCORD_API = 'https://discord.com/api';
+const OPENDOTA_API = 'https://api.opendota.com/api';
 
 const commaList = z.string().transform((value) =>
   value
@@ -97,6 +98,18 @@ export const configSchema = z.object({
     .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
     .default('info')
     .describe('pino level.'),
+  OPENDOTA_ENABLED: z
+    .stringbool()
+    .default(false)
+    .describe(
+      'Fetch parsed gold/XP timelines from OpenDota after a match is stored (a third-party service with its own limits; off by default).',
+    ),
+  OPENDOTA_API_BASE_URL: z
+    .url()
+    .default(OPENDOTA_API)
+    .describe(
+      'Base URL of the OpenDota API, including /api; no Steam key is sent there. A replay server in tests.',
+    ),
 });
 
 export type Config = z.infer<typeof configSchema>;

@@ -10,6 +10,8 @@ import { pollPlayersJob } from '../ingest/jobs/poll-players.job.js';
 import { sequenceScanJob } from '../ingest/jobs/sequence-scan.job.js';
 import { heroesJob } from '../ingest/jobs/heroes.job.js';
 import { integrityJob } from '../ingest/jobs/integrity.job.js';
+import { opendotaParseJob } from '../ingest/jobs/opendota-parse.job.js';
+import { createOpenDotaClient } from '../ingest/opendota/opendota-client.js';
 import { leagueHistoryJob } from '../ingest/jobs/league-history.job.js';
 import { leaguesJob } from '../ingest/jobs/leagues.job.js';
 import { playerSummariesJob } from '../ingest/jobs/player-summaries.job.js';
@@ -63,6 +65,7 @@ export const INGEST_JOBS: readonly AnyJobDefinition[] = [
   leagueHistoryJob,
   pollLeaguesJob,
   integrityJob,
+  opendotaParseJob,
 ];
 
 /** Every Steam call fails with the missing key's name, whatever endpoint is asked for. */
@@ -128,8 +131,26 @@ export async function openRuntime(
     log,
     clock,
     alertMaxAgeMs: config.ALERT_MAX_MATCH_AGE_MINUTES * 60_000,
+    ...(config.OPENDOTA_ENABLED
+      ? {
+          openDota: createOpenDotaClient({
+            baseUrl: config.OPENDOTA_API_BASE_URL,
+            timeoutMs: config.STEAM_TIMEOUT_MS,
+            clock,
+            log,
+          }),
+        }
+      : {}),
   };
-  const render = createRenderer();
+  // Processes that post charts draw them on worker threads, started now so the first recap does not wait.
+  const render = createRenderer({
+    pool: options.needsFonts
+      ? {
+          warm: true,
+          onWorkerExit: ({ error, ...event }) => log.warn({ ...event, err: error }, 'render worker stopped'),
+        }
+      : false,
+  });
   const notifier = options.notifier?.({ db, render });
   const jobs = notifier ? [...INGEST_JOBS, notifyDeliverJob] : INGEST_JOBS;
   const scheduler = createScheduler({
@@ -150,6 +171,7 @@ export async function openRuntime(
     jobs,
     async close() {
       await scheduler.stop();
+      await render.close();
       await db.destroy();
       await pool.end();
       await location.stop();

@@ -2,6 +2,7 @@
 import type { Clock } from '../clock.js';
 import type { Logger } from '../log.js';
 import type { Db } from '../store/db.js';
+import type { OpenDotaClient } from './opendota/opendota-client.js';
 import type { SteamClient } from './steam/steam-client.js';
 
 export interface IngestContext {
@@ -11,4 +12,6 @@ export interface IngestContext {
   clock: Clock;
   /** Matches that started longer ago than this are stored silently: no alert for a backfilled old game. */
   alertMaxAgeMs: number;
+  /** Parsed timelines (gold/XP advantage); present only when OPENDOTA_ENABLED. */
+  openDota?: OpenDotaClient;
 }

@@ -174,6 +174,9 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     async stop() {
       await agenda.stop(false);
       await Promise.allSettled(running);
+      // Agenda skips this when it stops while a job was still finishing; the LISTEN client must go back
+      // to the pool, or closing the pool waits on it and a database shutdown later reports it as an error.
+      await backend.notificationChannel?.disconnect();
     },
     whenIdle(timeoutMs) {
       return new Promise<void>((resolve, reject) => {

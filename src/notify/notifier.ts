@@ -1,5 +1,6 @@
 // Sends pending deliveries: each match's recap is rendered once and posted to every destination exactly once.
 import { buildMatchRecap } from '../bots/core/match-recap.js';
+import { loadRecapData } from '../bots/core/recap-data.js';
 import type { Reply } from '../bots/core/reply.js';
 import { isAppError } from '../errors.js';
 import type { Logger } from '../log.js';
@@ -48,7 +49,7 @@ export function createNotifier(deps: {
   async function loadRecap(matchId: number): Promise<Recap> {
     const stored = await findMatch(db, matchId);
     if (!stored) throw new Error(`match ${matchId} is not stored`);
-    return { stored, reply: await buildMatchRecap(deps.render, stored) };
+    return { stored, reply: await buildMatchRecap(deps.render, stored, await loadRecapData(db, stored)) };
   }
 
   async function deliverOne(

@@ -153,6 +153,18 @@ export async function storeMatches(trx: Knex.Transaction, matches: readonly Stea
       [JSON.stringify(playerRows)],
     );
   }
+  const draftRows = matches
+    .filter((match) => newIds.has(match.match_id))
+    .flatMap((match) => (match.picks_bans ?? []).map((step) => ({ match_id: match.match_id, ...step })));
+  if (draftRows.length > 0) {
+    // Same one-JSON-parameter insert as the players; a step Valve repeats is ignored rather than failing the page.
+    await trx.raw(
+      `INSERT INTO match_picks_bans (match_id, "order", is_pick, hero_id, team)
+       SELECT match_id, "order", is_pick, hero_id, team FROM json_populate_recordset(NULL::match_picks_bans, ?::json)
+       ON CONFLICT (match_id, "order") DO NOTHING`,
+      [JSON.stringify(draftRows)],
+    );
+  }
   return [...newIds];
 }
 

@@ -4,7 +4,9 @@ import { isRadiantSlot } from '../../ingest/steam/steam-ids.js';
 import type { NetWorthChartInput } from '../../render/net-worth.chart.js';
 import type { Renderer } from '../../render/renderer.js';
 import type { StoredMatch } from '../../store/matches.repo.js';
-import type { Reply } from './reply.js';
+import type { RecapData } from './recap-data.js';
+import { scoreboardInput, teamComparisonInput } from './recap-inputs.js';
+import type { Reply, ReplyImage } from './reply.js';
 
 type RecapPlayer = StoredMatch['players'][number];
 
@@ -62,7 +64,58 @@ export function netWorthChartInput({ match, players }: StoredMatch): NetWorthCha
   };
 }
 
-export async function buildMatchRecap(render: Renderer, stored: StoredMatch): Promise<Reply> {
+/** The recap's charts: the scoreboard first, then team totals, then the advantage graph or per-player wealth. */
+async function recapImages(
+  render: Renderer,
+  stored: StoredMatch,
+  data: RecapData,
+  mode: string,
+): Promise<ReplyImage[]> {
+  const id = stored.match.match_id;
+  // Keyed by match: a recap posted to many channels is drawn once (RENDERER_VERSION is part of the key).
+  const cacheKey = `match:${id}`;
+  const timeline = data.timeline;
+  const [scoreboard, teams, third] = await Promise.all([
+    render.render('scoreboard', scoreboardInput(stored, mode, data.itemNames, data.leagueName), { cacheKey }),
+    render.render('team-comparison', teamComparisonInput(stored), { cacheKey }),
+    timeline
+      ? render.render(
+          'advantage',
+          {
+            title: `Match ${id} — gold and XP advantage`,
+            goldAdv: timeline.radiantGoldAdv,
+            xpAdv: timeline.radiantXpAdv ?? undefined,
+          },
+          { cacheKey },
+        )
+      : render.render('net-worth', netWorthChartInput(stored), { cacheKey }),
+  ]);
+  return [
+    { filename: `match-${id}-scoreboard.png`, png: scoreboard, description: `Scoreboard of match ${id}` },
+    {
+      filename: `match-${id}-teams.png`,
+      png: teams,
+      description: `Team net worth, hero damage and healing in match ${id}`,
+    },
+    timeline
+      ? {
+          filename: `match-${id}-advantage.png`,
+          png: third,
+          description: `Radiant gold and XP advantage over match ${id}`,
+        }
+      : {
+          filename: `match-${id}-net-worth.png`,
+          png: third,
+          description: `Net worth per player in match ${id}`,
+        },
+  ];
+}
+
+export async function buildMatchRecap(
+  render: Renderer,
+  stored: StoredMatch,
+  data: RecapData,
+): Promise<Reply> {
   const { match, players } = stored;
   const radiantName = stored.teamNames.radiant ?? 'Radiant';
   const direName = stored.teamNames.dire ?? 'Dire';
@@ -73,21 +126,21 @@ export async function buildMatchRecap(render: Renderer, stored: StoredMatch): Pr
       ? `${match.radiant_score} – ${match.dire_score}`
       : 'vs';
   const [mode, lobby] = await Promise.all([gameModeName(match.game_mode), lobbyTypeName(match.lobby_type)]);
-  const png = await render.netWorthChart(netWorthChartInput(stored));
+  const [image, ...moreImages] = await recapImages(render, stored, data, mode);
+  const parsedNote = data.timeline
+    ? ''
+    : '\n_No parsed replay yet: the gold/XP advantage graph appears once OpenDota has parsed it._';
   return {
     title: `${match.radiant_win ? radiantName : direName} victory — match ${match.match_id}`,
     url: `https://www.opendota.com/matches/${match.match_id}`,
-    text: `**${radiantName}** ${score} **${direName}** · ${formatDuration(match.duration)} · ${mode} · ${lobby}\n${matchLinks(match.match_id)}`,
+    text: `**${radiantName}** ${score} **${direName}** · ${formatDuration(match.duration)} · ${mode} · ${lobby}\n${matchLinks(match.match_id)}${parsedNote}`,
     fields: [
       { name: `${radiantName}${match.radiant_win ? ' 🏆' : ''}`, value: teamLines(radiant), inline: false },
       { name: `${direName}${match.radiant_win ? '' : ' 🏆'}`, value: teamLines(dire), inline: false },
     ],
-    footer: `${match.leagueid ? `League ${match.leagueid} · ` : ''}Started ${match.start_time.toISOString().replace('T', ' ').slice(0, 16)} UTC`,
+    footer: `${data.leagueName ?? (match.leagueid ? `League ${match.leagueid}` : '')}${match.leagueid ? ' · ' : ''}Started ${match.start_time.toISOString().replace('T', ' ').slice(0, 16)} UTC`,
     color: match.radiant_win ? RADIANT_COLOR : DIRE_COLOR,
-    image: {
-      filename: `match-${match.match_id}.png`,
-      png,
-      description: `Net worth per player in match ${match.match_id}`,
-    },
+    ...(image ? { image } : {}),
+    moreImages,
   };
 }

@@ -2,8 +2,8 @@
 import { ingestMatchBySeqNum } from '../fetch-match.js';
 import { ingestSequencePage } from '../store-page.js';
 import { MAX_MATCHES_PER_PAGE } from '../steam/steam-client.js';
-import { notifyDeliverJob } from '../../notify/deliver.job.js';
 import { requirePositiveInteger, type JobDefinition } from './job.js';
+import { afterStoring } from '../follow-ups.js';
 
 export interface MatchSeqJobData {
   start_at_match_seq_num: number;
@@ -36,6 +36,6 @@ export const matchSeqJob: JobDefinition<MatchSeqJobData> = {
       data.match_id === undefined
         ? await ingestSequencePage(ctx, data.start_at_match_seq_num, data.matches_requested)
         : await ingestMatchBySeqNum(ctx, data.match_id, data.start_at_match_seq_num);
-    if (stored.newDeliveries > 0) await ctx.enqueue(notifyDeliverJob, {});
+    await afterStoring(ctx, stored);
   },
 };

@@ -1,12 +1,12 @@
 // ingest.sequence-scan: follow the head of Valve's match feed, keeping only matches that touch what we follow.
 import { interestingAmong } from '../../store/interest.repo.js';
 import { advanceCursor, readCursor } from '../../store/sequence-cursor.repo.js';
-import { notifyDeliverJob } from '../../notify/deliver.job.js';
 import { ANONYMOUS_ACCOUNT_ID } from '../steam/steam-ids.js';
 import { MAX_MATCHES_PER_PAGE } from '../steam/steam-client.js';
 import type { SteamMatch } from '../steam/steam.schemas.js';
 import { nextSeqNumAfter, storeWithAlerts } from '../store-page.js';
 import type { JobContext, JobDefinition } from './job.js';
+import { afterStoring } from '../follow-ups.js';
 
 const CURSOR = 'head';
 
@@ -60,6 +60,6 @@ export const sequenceScanJob: JobDefinition<Record<string, never>> = {
       { startAt, scanned: matches.length, kept: kept.length, stored: stored.newMatchIds.length },
       'sequence scanned',
     );
-    if (stored.newDeliveries > 0) await ctx.enqueue(notifyDeliverJob, {});
+    await afterStoring(ctx, stored);
   },
 };

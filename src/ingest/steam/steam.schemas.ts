@@ -36,6 +36,17 @@ export const matchPlayerSchema = z.object({
 });
 export type SteamMatchPlayer = z.infer<typeof matchPlayerSchema>;
 
+/** One draft step: Captains Mode and league games list every pick and ban; ranked All Pick only its bans. */
+export const pickBanSchema = z.object({
+  is_pick: z.boolean(),
+  hero_id: z.number().int().nonnegative(),
+  /** 0 Radiant, 1 Dire. */
+  team: z.union([z.literal(0), z.literal(1)]),
+  /** 0-based draft position. */
+  order: z.number().int().nonnegative(),
+});
+export type SteamPickBan = z.infer<typeof pickBanSchema>;
+
 export const matchSchema = z.object({
   match_id: z.number().int().positive(),
   match_seq_num: z.number().int().positive(),
@@ -57,6 +68,7 @@ export const matchSchema = z.object({
   series_id: count.optional(),
   series_type: count.optional(),
   players: z.array(matchPlayerSchema),
+  picks_bans: z.array(pickBanSchema).optional(),
 });
 export type SteamMatch = z.infer<typeof matchSchema>;
 

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildMatchRecap, formatDuration, netWorthChartInput } from '../../../src/bots/core/match-recap.js';
+import { loadRecapData } from '../../../src/bots/core/recap-data.js';
 import type { ValveReplay } from '../../../src/fakes/valve-replay.server.js';
 import { ingestMatchById } from '../../../src/ingest/fetch-match.js';
 import { createRenderer } from '../../../src/render/renderer.js';
@@ -31,14 +32,20 @@ describe('match recap', () => {
   });
 
   it('when teams are known, then the recap names the winner, the score and both rosters with heroes and K/D/A', async () => {
-    const reply = await buildMatchRecap(createRenderer(), pro);
+    const reply = await buildMatchRecap(createRenderer(), pro, await loadRecapData(test.db, pro));
     expect(reply.title).toBe(`Vitality Warriors victory — match ${PRO_MATCH}`);
     expect(reply.text).toContain('**Vitality Warriors** 30 – 17 **Moonwalkers** · 27:04 · Captains Mode');
     expect(reply.fields?.[0]?.name).toBe('Vitality Warriors 🏆');
     expect(reply.fields?.[0]?.value.split('\n')[0]).toBe('**Underlord** · Player 177062248 · 9/3/15');
     expect(reply.fields?.[1]?.value.split('\n')).toHaveLength(5);
-    expect(reply.image?.filename).toBe(`match-${PRO_MATCH}.png`);
-    expect(reply.image?.png.subarray(1, 4).toString()).toBe('PNG');
+    expect(reply.image?.filename).toBe(`match-${PRO_MATCH}-scoreboard.png`);
+    expect(reply.moreImages?.map((image) => image.filename)).toEqual([
+      `match-${PRO_MATCH}-teams.png`,
+      `match-${PRO_MATCH}-net-worth.png`,
+    ]);
+    for (const image of [reply.image, ...(reply.moreImages ?? [])])
+      expect(image?.png.subarray(1, 4).toString()).toBe('PNG');
+    expect(reply.text).toContain('No parsed replay yet');
   });
 
   it('when the era has no net worth, then the chart falls back to gold and anonymous players are labelled so', () => {

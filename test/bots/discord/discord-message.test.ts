@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { toDiscordMessage } from '../../../src/bots/discord/discord-message.js';
 
-const png = (name: string) => ({ filename: `${name}.png`, png: Buffer.from(name), description: `${name} chart` });
+const png = (name: string) => ({
+  filename: `${name}.png`,
+  png: Buffer.from(name),
+  description: `${name} chart`,
+});
 
 describe('reply → Discord message', () => {
   it('when a reply has several charts, then each gets an attachment and an embed that shows it', () => {

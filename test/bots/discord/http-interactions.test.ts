@@ -141,7 +141,7 @@ describe('POST /discord/interactions', () => {
     expect(answer.status).toBe(400);
   });
 
-  it('when /dota match asks for a shipped match, then it defers and edits in the recap with a PNG chart, and stores the match', async () => {
+  it('when /dota match asks for a shipped match, then it defers and edits in the recap with its three charts, and stores the match', async () => {
     const interaction = command(MEMBER, ['match'], [{ name: 'id', type: 4, value: KNOWN_MATCH }]);
     expect(await findMatch(harness.database.db, KNOWN_MATCH)).toBeNull();
 
@@ -152,13 +152,18 @@ describe('POST /discord/interactions', () => {
       harness.standin,
       (message) => message.interactionToken === interaction.token && message.via === 'webhook-edit',
     );
-    const embed = edit.embeds[0] as { title?: string; image?: { url?: string } } | undefined;
-    expect(embed?.title).toContain(String(KNOWN_MATCH));
-    expect(edit.attachments).toHaveLength(1);
-    const [chart] = edit.attachments;
-    expect(chart?.contentType).toBe('image/png');
-    expect(chart?.data.subarray(0, 8).equals(PNG_SIGNATURE)).toBe(true);
-    expect(embed?.image?.url).toBe(`attachment://${chart?.filename}`);
+    const embeds = edit.embeds as { title?: string; image?: { url?: string } }[];
+    expect(embeds[0]?.title).toContain(String(KNOWN_MATCH));
+    expect(edit.attachments.map((chart) => chart.filename)).toEqual([
+      `match-${KNOWN_MATCH}-scoreboard.png`,
+      `match-${KNOWN_MATCH}-teams.png`,
+      `match-${KNOWN_MATCH}-net-worth.png`,
+    ]);
+    for (const [index, chart] of edit.attachments.entries()) {
+      expect(chart.contentType).toBe('image/png');
+      expect(chart.data.subarray(0, 8).equals(PNG_SIGNATURE)).toBe(true);
+      expect(embeds[index]?.image?.url).toBe(`attachment://${chart.filename}`);
+    }
 
     const stored = await findMatch(harness.database.db, KNOWN_MATCH);
     expect(stored?.match.match_id).toBe(KNOWN_MATCH);

@@ -4,6 +4,7 @@ import { ingestMatchById } from '../../../ingest/fetch-match.js';
 import { findMatch } from '../../../store/matches.repo.js';
 import { defineCommand } from '../command.js';
 import { buildMatchRecap } from '../match-recap.js';
+import { loadRecapData } from '../recap-data.js';
 
 export const matchCommand = defineCommand({
   path: ['match'],
@@ -25,6 +26,6 @@ export const matchCommand = defineCommand({
       stored = await findMatch(ctx.db, id);
     }
     if (!stored) throw new AppError('match_not_found', `Match ${id} missing after ingest`);
-    return buildMatchRecap(ctx.render, stored);
+    return buildMatchRecap(ctx.render, stored, await loadRecapData(ctx.db, stored));
   },
 });
