@@ -24,6 +24,9 @@ import {
   type Region,
 } from './pixels.js';
 import { SAMPLE_NET_WORTH_INPUT } from './sample-match.js';
+import { netWorthChartInput } from '../../src/bots/core/match-recap.js';
+import { compareWithGolden, GOLDEN_TOLERANCE } from './golden.js';
+import { loadShippedMatch, PRO_MATCH_ID, TURBO_MATCH_ID } from './recap-fixtures.js';
 
 const isRadiant = sameRgb(hexToRgb(COLORS.radiant));
 const isDire = sameRgb(hexToRgb(COLORS.dire));
@@ -156,5 +159,30 @@ describe('FONT_STACK glyph coverage', () => {
 
   it('when emoji are drawn, then they are in colour', () => {
     expect(countPixels(draw('🔥🐉'), isColourful)).toBeGreaterThan(150);
+  });
+});
+
+describe('renderNetWorthChart golden images', () => {
+  it.each([
+    ['net-worth-pro-8591933650', PRO_MATCH_ID],
+    ['net-worth-turbo-4949375791', TURBO_MATCH_ID], // 12:35, gold era, all anonymous
+  ])('when %s is drawn from the shipped match, then it matches its reviewed image', async (name, matchId) => {
+    const png = await renderNetWorthChart(netWorthChartInput(await loadShippedMatch(matchId)));
+    const result = await compareWithGolden(png, name);
+    expect(result.sizeMatches).toBe(true);
+    expect(result.changedRatio).toBeLessThanOrEqual(GOLDEN_TOLERANCE);
+  });
+
+  it('when names are Cyrillic, Chinese, Korean and emoji, then the image matches its reviewed one', async () => {
+    const names = ['Алексей Победитель', '中国玩家天下无敌', '한국어 플레이어', '🔥🐉✨ dragon 🔥', 'Ωmega'];
+    const input = {
+      ...SAMPLE_NET_WORTH_INPUT,
+      players: SAMPLE_NET_WORTH_INPUT.players.map((player, i) => ({
+        ...player,
+        name: names[i % names.length] ?? player.name,
+      })),
+    };
+    const result = await compareWithGolden(await renderNetWorthChart(input), 'net-worth-i18n-names');
+    expect(result.changedRatio).toBeLessThanOrEqual(GOLDEN_TOLERANCE);
   });
 });
