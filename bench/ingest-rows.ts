@@ -1,7 +1,7 @@
-// The rows storeMatches writes, rebuilt for the COPY baseline (the repo keeps its mappers private), and CSV for COPY.
-import { ANONYMOUS_ACCOUNT_ID } from '../src/ingest/steam/steam-ids.js';
-import type { SteamMatch } from '../src/ingest/steam/steam.schemas.js';
+// Column lists and CSV for the COPY baseline; the rows themselves come from the repo's own mappers.
 import type { MatchPlayerRow, MatchRow } from '../src/store/matches.repo.js';
+
+export { toMatchRow, toPlayerRows } from '../src/store/matches.repo.js';
 
 export const MATCH_COLUMNS = [
   'match_id',
@@ -44,59 +44,6 @@ export const MATCH_PLAYER_COLUMNS = [
   'backpack',
   'item_neutral',
 ] as const satisfies readonly (keyof MatchPlayerRow)[];
-
-const positiveOrNull = (value: number | undefined): number | null => (value ? value : null);
-
-/** Same mapping as matches.repo.ts toMatchRow. */
-export function toMatchRow(match: SteamMatch): MatchRow {
-  return {
-    match_id: match.match_id,
-    match_seq_num: match.match_seq_num,
-    start_time: new Date(match.start_time * 1000),
-    duration: match.duration,
-    radiant_win: match.radiant_win,
-    radiant_score: match.radiant_score ?? null,
-    dire_score: match.dire_score ?? null,
-    lobby_type: match.lobby_type,
-    game_mode: match.game_mode,
-    leagueid: positiveOrNull(match.leagueid),
-    radiant_team_id: positiveOrNull(match.radiant_team_id),
-    dire_team_id: positiveOrNull(match.dire_team_id),
-    series_id: match.series_id ?? null,
-    series_type: match.series_type ?? null,
-    human_players: match.human_players ?? null,
-  };
-}
-
-/** Same mapping as matches.repo.ts toPlayerRows. */
-export function toPlayerRows(match: SteamMatch): MatchPlayerRow[] {
-  return match.players.map((player) => ({
-    match_id: match.match_id,
-    player_slot: player.player_slot,
-    account_id:
-      player.account_id === undefined || player.account_id === ANONYMOUS_ACCOUNT_ID
-        ? null
-        : player.account_id,
-    hero_id: player.hero_id,
-    kills: player.kills,
-    deaths: player.deaths,
-    assists: player.assists,
-    last_hits: player.last_hits ?? null,
-    denies: player.denies ?? null,
-    gold_per_min: player.gold_per_min ?? null,
-    xp_per_min: player.xp_per_min ?? null,
-    level: player.level ?? null,
-    gold: player.gold ?? null,
-    net_worth: player.net_worth ?? null,
-    hero_damage: player.hero_damage ?? null,
-    tower_damage: player.tower_damage ?? null,
-    hero_healing: player.hero_healing ?? null,
-    leaver_status: player.leaver_status ?? null,
-    items: [player.item_0, player.item_1, player.item_2, player.item_3, player.item_4, player.item_5],
-    backpack: [player.backpack_0, player.backpack_1, player.backpack_2],
-    item_neutral: player.item_neutral ?? null,
-  }));
-}
 
 function csvField(value: unknown): string {
   if (value === null || value === undefined) return ''; // unquoted empty = NULL in CSV COPY

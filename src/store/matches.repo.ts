@@ -49,7 +49,7 @@ export interface MatchPlayerRow {
 /** Valve writes 0 for "no league" / "no team"; we store null so foreign keys and stubs stay meaningful. */
 const positiveOrNull = (value: number | undefined): number | null => (value ? value : null);
 
-function toMatchRow(match: SteamMatch): MatchRow {
+export function toMatchRow(match: SteamMatch): MatchRow {
   return {
     match_id: match.match_id,
     match_seq_num: match.match_seq_num,
@@ -73,7 +73,7 @@ function knownAccountId(accountId: number | undefined): number | null {
   return accountId === undefined || accountId === ANONYMOUS_ACCOUNT_ID ? null : accountId;
 }
 
-function toPlayerRows(match: SteamMatch): MatchPlayerRow[] {
+export function toPlayerRows(match: SteamMatch): MatchPlayerRow[] {
   return match.players.map((player) => ({
     match_id: match.match_id,
     player_slot: player.player_slot,
