@@ -129,7 +129,7 @@ export async function buildMatchRecap(
   const [image, ...moreImages] = await recapImages(render, stored, data, mode);
   const parsedNote = data.timeline
     ? ''
-    : '\n_No parsed replay yet: the gold/XP advantage graph appears once OpenDota has parsed it._';
+    : '\n_No parsed replay stored for this match, so no gold/XP advantage graph (it needs OpenDota parsing)._';
   return {
     title: `${match.radiant_win ? radiantName : direName} victory — match ${match.match_id}`,
     url: `https://www.opendota.com/matches/${match.match_id}`,

@@ -45,7 +45,7 @@ describe('match recap', () => {
     ]);
     for (const image of [reply.image, ...(reply.moreImages ?? [])])
       expect(image?.png.subarray(1, 4).toString()).toBe('PNG');
-    expect(reply.text).toContain('No parsed replay yet');
+    expect(reply.text).toContain('No parsed replay stored for this match');
   });
 
   it('when the era has no net worth, then the chart falls back to gold and anonymous players are labelled so', () => {
