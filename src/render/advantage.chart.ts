@@ -1,21 +1,15 @@
 // Renders a match's Radiant gold (and XP) advantage per minute as a PNG: filled by who is ahead, zero line marked.
-import { createCanvas, type SKRSContext2D } from '@napi-rs/canvas';
+import type { SKRSContext2D } from '@napi-rs/canvas';
+import { BasicPlatform, type ChartConfiguration, type LegendItem, type Plugin } from 'chart.js';
 import {
-  BasicPlatform,
-  Chart,
-  Filler,
-  Legend,
-  LinearScale,
-  LineController,
-  LineElement,
-  PointElement,
-  Title,
-  type ChartConfiguration,
-  type LegendItem,
-  type Plugin,
-} from 'chart.js';
-import { assertFontsAvailable, FONT_STACK, registerFonts } from './fonts.js';
-import { COLORS, FONT_SIZES, PADDING } from './theme.js';
+  axisTitleOptions,
+  backgroundPlugin,
+  renderChartPng,
+  STILL_IMAGE_OPTIONS,
+  titleOptions,
+} from './draw/chart-canvas.js';
+import { FONT_STACK } from './fonts.js';
+import { COLORS, FONT_SIZES } from './theme.js';
 
 export const ADVANTAGE_CHART_WIDTH = 800;
 export const ADVANTAGE_CHART_HEIGHT = 420;
@@ -62,31 +56,9 @@ function translucent(hex: string, alpha: number): string {
 const RADIANT_FILL = translucent(COLORS.radiant, ADVANTAGE_FILL_ALPHA);
 const DIRE_FILL = translucent(COLORS.dire, ADVANTAGE_FILL_ALPHA);
 
-let prepared = false;
-
-// Deferred to the first render so importing this module costs nothing (font registration takes ~0.5 s).
-function prepare(): void {
-  if (prepared) return;
-  registerFonts();
-  assertFontsAvailable();
-  Chart.register(LineController, LineElement, PointElement, LinearScale, Filler, Title, Legend);
-  prepared = true;
-}
-
 /** Draws the advantage lines over the minutes and returns the PNG bytes. Throws RangeError on unusable input. */
-export async function renderAdvantageChart(input: AdvantageChartInput): Promise<Buffer> {
-  prepare();
-  const canvas = createCanvas(ADVANTAGE_CHART_WIDTH, ADVANTAGE_CHART_HEIGHT);
-  const ctx = canvas.getContext('2d');
-  // Chart.js's item type names DOM classes, which lib ES2023 lacks, so any context type-checks here; at run
-  // time its BasicPlatform only needs getContext/canvas/width/height, which @napi-rs/canvas provides.
-  const chart = new Chart(ctx, buildConfig(input, ctx));
-  try {
-    // Chart.js drew synchronously (animation off); encoding runs off the main thread and yields the loop.
-    return await canvas.encode('png');
-  } finally {
-    chart.destroy();
-  }
+export function renderAdvantageChart(input: AdvantageChartInput): Promise<Buffer> {
+  return renderChartPng(ADVANTAGE_CHART_WIDTH, ADVANTAGE_CHART_HEIGHT, (ctx) => buildConfig(input, ctx));
 }
 
 function toPoints(input: AdvantageChartInput): { gold: Point[]; xp: Point[] } {
@@ -114,7 +86,6 @@ function verticalRange(gold: Point[], xp: Point[]): { suggestedMin: number; sugg
 
 function buildConfig(input: AdvantageChartInput, ctx: SKRSContext2D): LineConfig {
   const { gold, xp } = toPoints(input);
-  const axisFont = { family: FONT_STACK, size: FONT_SIZES.axisTitle };
   const tickFont = { family: FONT_STACK, size: FONT_SIZES.tick };
   const first = gold[0]?.x ?? 0;
   const last = gold[gold.length - 1]?.x ?? first;
@@ -147,11 +118,8 @@ function buildConfig(input: AdvantageChartInput, ctx: SKRSContext2D): LineConfig
       ],
     },
     options: {
-      animation: false,
-      responsive: false,
-      devicePixelRatio: 1,
+      ...STILL_IMAGE_OPTIONS,
       events: [],
-      layout: { padding: PADDING },
       elements: { point: { radius: 0 }, line: { tension: 0 } },
       scales: {
         x: {
@@ -162,7 +130,7 @@ function buildConfig(input: AdvantageChartInput, ctx: SKRSContext2D): LineConfig
           grid: { color: COLORS.grid },
           border: { color: COLORS.grid },
           ticks: { color: COLORS.mutedText, font: tickFont, precision: 0 },
-          title: { display: true, text: 'Minute', color: COLORS.mutedText, font: axisFont },
+          title: axisTitleOptions('Minute'),
         },
         y: {
           type: 'linear',
@@ -175,24 +143,13 @@ function buildConfig(input: AdvantageChartInput, ctx: SKRSContext2D): LineConfig
             precision: 0,
             callback: (value) => tickFormat.format(Number(value)),
           },
-          title: {
-            display: true,
-            text: 'Advantage (+ Radiant / − Dire)',
-            color: COLORS.mutedText,
-            font: axisFont,
-          },
+          title: axisTitleOptions('Advantage (+ Radiant / − Dire)'),
         },
       },
       plugins: {
         // All fills first, in this hook, so the zero line (an inline plugin, run after Filler) sits on them.
         filler: { drawTime: 'beforeDatasetsDraw' },
-        title: {
-          display: true,
-          text: input.title,
-          color: COLORS.text,
-          font: { family: FONT_STACK, size: FONT_SIZES.title, weight: 'bold' },
-          padding: { top: 0, bottom: 8 },
-        },
+        title: titleOptions(input.title),
         legend: {
           display: true,
           align: 'end',
@@ -238,19 +195,6 @@ function legendItems(withXp: boolean): LegendItem[] {
     area('Radiant ahead', RADIANT_FILL),
     area('Dire ahead', DIRE_FILL),
   ];
-}
-
-// The canvas starts transparent; Discord would show its own background through it, so paint ours.
-function backgroundPlugin(ctx: SKRSContext2D): Plugin<'line'> {
-  return {
-    id: 'dddBackground',
-    beforeDraw: (chart) => {
-      ctx.save();
-      ctx.fillStyle = COLORS.background;
-      ctx.fillRect(0, 0, chart.width, chart.height);
-      ctx.restore();
-    },
-  };
 }
 
 // A brighter, thicker zero line than the grid: who is ahead is read against it. Over the fills, under the lines.

@@ -1,18 +1,15 @@
 // Renders a player's most played heroes as a PNG: one bar of games per hero, split into wins and losses.
-import { createCanvas, type SKRSContext2D } from '@napi-rs/canvas';
+import type { SKRSContext2D } from '@napi-rs/canvas';
+import { BasicPlatform, type ChartConfiguration, type Plugin } from 'chart.js';
 import {
-  BarController,
-  BarElement,
-  BasicPlatform,
-  CategoryScale,
-  Chart,
-  Legend,
-  LinearScale,
-  Title,
-  type ChartConfiguration,
-  type Plugin,
-} from 'chart.js';
-import { assertFontsAvailable, FONT_STACK, registerFonts } from './fonts.js';
+  axisTitleOptions,
+  backgroundPlugin,
+  legendOptions,
+  renderChartPng,
+  STILL_IMAGE_OPTIONS,
+  titleOptions,
+} from './draw/chart-canvas.js';
+import { FONT_STACK } from './fonts.js';
 import { fitToWidth } from './labels.js';
 import { COLORS, FONT_SIZES, PADDING } from './theme.js';
 
@@ -53,28 +50,11 @@ type BarConfig = ChartConfiguration<'bar', number[], string>;
 const countFormat = new Intl.NumberFormat('en-US');
 const kdaFormat = new Intl.NumberFormat('en-US', { minimumFractionDigits: 1, maximumFractionDigits: 1 });
 
-let prepared = false;
-
-// Deferred to the first render so importing this module costs nothing (font registration takes ~0.5 s).
-function prepare(): void {
-  if (prepared) return;
-  registerFonts();
-  assertFontsAvailable();
-  Chart.register(BarController, BarElement, CategoryScale, LinearScale, Title, Legend);
-  prepared = true;
-}
-
 /** Draws one stacked wins/losses bar per hero with its win rate beside it, and returns the PNG bytes. */
-export async function renderHeroPool(input: HeroPoolInput): Promise<Buffer> {
-  prepare();
-  const canvas = createCanvas(HERO_POOL_CHART_WIDTH, heroPoolChartHeight(input.heroes.length));
-  const ctx = canvas.getContext('2d');
-  const chart = new Chart(ctx, buildConfig(input, ctx));
-  try {
-    return await canvas.encode('png');
-  } finally {
-    chart.destroy();
-  }
+export function renderHeroPool(input: HeroPoolInput): Promise<Buffer> {
+  return renderChartPng(HERO_POOL_CHART_WIDTH, heroPoolChartHeight(input.heroes.length), (ctx) =>
+    buildConfig(input, ctx),
+  );
 }
 
 /** "58% won · 12 games · KDA 3.4": the row's summary, printed in a column right of the bars. */
@@ -114,10 +94,7 @@ function buildConfig(input: HeroPoolInput, ctx: SKRSContext2D): BarConfig {
     },
     options: {
       indexAxis: 'y',
-      animation: false,
-      responsive: false,
-      devicePixelRatio: 1,
-      layout: { padding: PADDING },
+      ...STILL_IMAGE_OPTIONS,
       datasets: { bar: { categoryPercentage: 0.8, barPercentage: 0.9, maxBarThickness: 28 } },
       scales: {
         x: {
@@ -126,12 +103,7 @@ function buildConfig(input: HeroPoolInput, ctx: SKRSContext2D): BarConfig {
           grid: { color: COLORS.grid },
           border: { color: COLORS.grid },
           ticks: { ...tick, precision: 0 },
-          title: {
-            display: true,
-            text: 'Games',
-            color: COLORS.mutedText,
-            font: { family: FONT_STACK, size: FONT_SIZES.axisTitle },
-          },
+          title: axisTitleOptions('Games'),
         },
         y: {
           stacked: true,
@@ -156,39 +128,11 @@ function buildConfig(input: HeroPoolInput, ctx: SKRSContext2D): BarConfig {
         },
       },
       plugins: {
-        title: {
-          display: true,
-          text: title,
-          color: COLORS.text,
-          font: { family: FONT_STACK, size: FONT_SIZES.title, weight: 'bold' },
-          padding: { top: 0, bottom: 8 },
-        },
-        legend: {
-          display: true,
-          align: 'end',
-          labels: {
-            color: COLORS.mutedText,
-            font: { family: FONT_STACK, size: FONT_SIZES.label },
-            boxWidth: 14,
-            boxHeight: 14,
-          },
-        },
+        title: titleOptions(title),
+        legend: legendOptions(),
       },
     },
     plugins: [backgroundPlugin(ctx), summaryColumnPlugin(ctx, summaries)],
-  };
-}
-
-// The canvas starts transparent; Discord would show its own background through it, so paint ours.
-function backgroundPlugin(ctx: SKRSContext2D): Plugin<'bar'> {
-  return {
-    id: 'dddBackground',
-    beforeDraw: (chart) => {
-      ctx.save();
-      ctx.fillStyle = COLORS.background;
-      ctx.fillRect(0, 0, chart.width, chart.height);
-      ctx.restore();
-    },
   };
 }
 

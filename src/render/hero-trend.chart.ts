@@ -1,22 +1,16 @@
 // Renders a hero's win rate (line, 0–100 %) over games played (bars, second axis) per period as a PNG.
-import { createCanvas, type SKRSContext2D } from '@napi-rs/canvas';
+import type { SKRSContext2D } from '@napi-rs/canvas';
+import { BasicPlatform, type ChartConfiguration, type Plugin } from 'chart.js';
 import {
-  BarController,
-  BarElement,
-  BasicPlatform,
-  CategoryScale,
-  Chart,
-  Legend,
-  LinearScale,
-  LineController,
-  LineElement,
-  PointElement,
-  Title,
-  type ChartConfiguration,
-  type Plugin,
-} from 'chart.js';
-import { assertFontsAvailable, FONT_STACK, registerFonts } from './fonts.js';
-import { COLORS, FONT_SIZES, PADDING } from './theme.js';
+  axisTitleOptions,
+  backgroundPlugin,
+  legendOptions,
+  renderChartPng,
+  STILL_IMAGE_OPTIONS,
+  titleOptions,
+} from './draw/chart-canvas.js';
+import { FONT_STACK } from './fonts.js';
+import { COLORS, FONT_SIZES } from './theme.js';
 
 export const HERO_TREND_CHART_WIDTH = 800;
 export const HERO_TREND_CHART_HEIGHT = 420;
@@ -49,50 +43,15 @@ type TrendConfig = ChartConfiguration<'bar' | 'line', Values, string>;
 const WIN_RATE_AXIS_MAX = 112;
 const percent = new Intl.NumberFormat('en-US', { style: 'percent', maximumFractionDigits: 0 });
 
-let prepared = false;
-
-// Deferred to the first render so importing this module costs nothing (font registration takes ~0.5 s).
-function prepare(): void {
-  if (prepared) return;
-  registerFonts();
-  assertFontsAvailable();
-  Chart.register(
-    BarController,
-    BarElement,
-    LineController,
-    LineElement,
-    PointElement,
-    CategoryScale,
-    LinearScale,
-    Title,
-    Legend,
-  );
-  prepared = true;
-}
-
 /** Draws win rate and games per period and returns the PNG bytes; an empty input says so in the plot. */
-export async function renderHeroTrend(input: HeroTrendChartInput): Promise<Buffer> {
-  prepare();
-  const canvas = createCanvas(HERO_TREND_CHART_WIDTH, HERO_TREND_CHART_HEIGHT);
-  const ctx = canvas.getContext('2d');
-  const chart = new Chart(ctx, buildConfig(input, ctx));
-  try {
-    return await canvas.encode('png');
-  } finally {
-    chart.destroy();
-  }
+export function renderHeroTrend(input: HeroTrendChartInput): Promise<Buffer> {
+  return renderChartPng(HERO_TREND_CHART_WIDTH, HERO_TREND_CHART_HEIGHT, (ctx) => buildConfig(input, ctx));
 }
 
 function buildConfig(input: HeroTrendChartInput, ctx: SKRSContext2D): TrendConfig {
   const { periods } = input;
   const winRates: Values = periods.map((p) => (p.games > 0 ? (100 * p.wins) / p.games : null));
   const tickFont = { family: FONT_STACK, size: FONT_SIZES.tick };
-  const axisTitle = (text: string) => ({
-    display: true,
-    text,
-    color: COLORS.mutedText,
-    font: { family: FONT_STACK, size: FONT_SIZES.axisTitle },
-  });
 
   return {
     type: 'bar',
@@ -126,10 +85,7 @@ function buildConfig(input: HeroTrendChartInput, ctx: SKRSContext2D): TrendConfi
       ],
     },
     options: {
-      animation: false,
-      responsive: false,
-      devicePixelRatio: 1,
-      layout: { padding: PADDING },
+      ...STILL_IMAGE_OPTIONS,
       scales: {
         x: {
           grid: { display: false },
@@ -147,7 +103,7 @@ function buildConfig(input: HeroTrendChartInput, ctx: SKRSContext2D): TrendConfi
           grid: { color: COLORS.grid },
           border: { color: COLORS.grid },
           ticks: { color: COLORS.mutedText, font: tickFont, stepSize: 25, callback: (v) => `${String(v)}%` },
-          title: axisTitle('Win rate'),
+          title: axisTitleOptions('Win rate'),
         },
         games: {
           position: 'right',
@@ -157,43 +113,15 @@ function buildConfig(input: HeroTrendChartInput, ctx: SKRSContext2D): TrendConfi
           grid: { display: false },
           border: { color: COLORS.grid },
           ticks: { color: COLORS.mutedText, font: tickFont, precision: 0 },
-          title: axisTitle('Games'),
+          title: axisTitleOptions('Games'),
         },
       },
       plugins: {
-        title: {
-          display: true,
-          text: input.title,
-          color: COLORS.text,
-          font: { family: FONT_STACK, size: FONT_SIZES.title, weight: 'bold' },
-          padding: { top: 0, bottom: 8 },
-        },
-        legend: {
-          display: true,
-          align: 'end',
-          labels: {
-            color: COLORS.mutedText,
-            font: { family: FONT_STACK, size: FONT_SIZES.label },
-            boxWidth: 14,
-            boxHeight: 14,
-          },
-        },
+        title: titleOptions(input.title),
+        legend: legendOptions(),
       },
     },
     plugins: [backgroundPlugin(ctx), referenceLinePlugin(ctx), pointLabelPlugin(ctx), emptyPlugin(ctx)],
-  };
-}
-
-// The canvas starts transparent; Discord would show its own background through it, so paint ours.
-function backgroundPlugin(ctx: SKRSContext2D): Plugin<'bar' | 'line'> {
-  return {
-    id: 'dddBackground',
-    beforeDraw: (chart) => {
-      ctx.save();
-      ctx.fillStyle = COLORS.background;
-      ctx.fillRect(0, 0, chart.width, chart.height);
-      ctx.restore();
-    },
   };
 }
 

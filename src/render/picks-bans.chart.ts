@@ -1,20 +1,16 @@
 // Renders how often a hero was picked and banned in drafts, overall and per draft phase, Radiant/Dire stacked.
-import { createCanvas, type SKRSContext2D } from '@napi-rs/canvas';
+import type { SKRSContext2D } from '@napi-rs/canvas';
+import { BasicPlatform, type ChartConfiguration, type Plugin } from 'chart.js';
 import {
-  BarController,
-  BarElement,
-  BasicPlatform,
-  CategoryScale,
-  Chart,
-  Legend,
-  LinearScale,
-  SubTitle,
-  Title,
-  type ChartConfiguration,
-  type Plugin,
-} from 'chart.js';
-import { assertFontsAvailable, FONT_STACK, registerFonts } from './fonts.js';
-import { COLORS, FONT_SIZES, PADDING } from './theme.js';
+  axisTitleOptions,
+  backgroundPlugin,
+  legendOptions,
+  renderChartPng,
+  STILL_IMAGE_OPTIONS,
+  titleOptions,
+} from './draw/chart-canvas.js';
+import { FONT_STACK } from './fonts.js';
+import { COLORS, FONT_SIZES } from './theme.js';
 
 export const PICKS_BANS_CHART_WIDTH = 800;
 export const PICKS_BANS_CHART_HEIGHT = 420;
@@ -44,28 +40,9 @@ interface Row {
 type BarValues = number[];
 type PicksBansConfig = ChartConfiguration<'bar', BarValues, string>;
 
-let prepared = false;
-
-// Deferred to the first render so importing this module costs nothing (font registration takes ~0.5 s).
-function prepare(): void {
-  if (prepared) return;
-  registerFonts();
-  assertFontsAvailable();
-  Chart.register(BarController, BarElement, CategoryScale, LinearScale, Title, SubTitle, Legend);
-  prepared = true;
-}
-
 /** Draws the picks/bans rows and returns the PNG bytes; with no draft step at all the plot says so. */
-export async function renderPicksBans(input: PicksBansChartInput): Promise<Buffer> {
-  prepare();
-  const canvas = createCanvas(PICKS_BANS_CHART_WIDTH, PICKS_BANS_CHART_HEIGHT);
-  const ctx = canvas.getContext('2d');
-  const chart = new Chart(ctx, buildConfig(input, ctx));
-  try {
-    return await canvas.encode('png');
-  } finally {
-    chart.destroy();
-  }
+export function renderPicksBans(input: PicksBansChartInput): Promise<Buffer> {
+  return renderChartPng(PICKS_BANS_CHART_WIDTH, PICKS_BANS_CHART_HEIGHT, (ctx) => buildConfig(input, ctx));
 }
 
 /** Totals first, then per phase bans before picks, the order Captains Mode drafts in. */
@@ -97,10 +74,7 @@ function buildConfig(input: PicksBansChartInput, ctx: SKRSContext2D): PicksBansC
     },
     options: {
       indexAxis: 'y',
-      animation: false,
-      responsive: false,
-      devicePixelRatio: 1,
-      layout: { padding: PADDING },
+      ...STILL_IMAGE_OPTIONS,
       datasets: { bar: { categoryPercentage: 0.8, barPercentage: 0.9 } },
       scales: {
         x: {
@@ -113,12 +87,7 @@ function buildConfig(input: PicksBansChartInput, ctx: SKRSContext2D): PicksBansC
           grid: { color: COLORS.grid },
           border: { color: COLORS.grid },
           ticks: { color: COLORS.mutedText, font: tickFont, precision: 0 },
-          title: {
-            display: true,
-            text: 'Drafts',
-            color: COLORS.mutedText,
-            font: { family: FONT_STACK, size: FONT_SIZES.axisTitle },
-          },
+          title: axisTitleOptions('Drafts'),
         },
         y: {
           stacked: true,
@@ -132,13 +101,7 @@ function buildConfig(input: PicksBansChartInput, ctx: SKRSContext2D): PicksBansC
         },
       },
       plugins: {
-        title: {
-          display: true,
-          text: input.title,
-          color: COLORS.text,
-          font: { family: FONT_STACK, size: FONT_SIZES.title, weight: 'bold' },
-          padding: { top: 0, bottom: input.subtitle ? 2 : 8 },
-        },
+        title: titleOptions(input.title, input.subtitle ? 2 : 8),
         subtitle: {
           display: Boolean(input.subtitle),
           text: input.subtitle ?? '',
@@ -146,16 +109,7 @@ function buildConfig(input: PicksBansChartInput, ctx: SKRSContext2D): PicksBansC
           font: { family: FONT_STACK, size: FONT_SIZES.label },
           padding: { top: 0, bottom: 8 },
         },
-        legend: {
-          display: true,
-          align: 'end',
-          labels: {
-            color: COLORS.mutedText,
-            font: { family: FONT_STACK, size: FONT_SIZES.label },
-            boxWidth: 14,
-            boxHeight: 14,
-          },
-        },
+        legend: legendOptions(),
       },
     },
     plugins: [
@@ -164,19 +118,6 @@ function buildConfig(input: PicksBansChartInput, ctx: SKRSContext2D): PicksBansC
       countLabelPlugin(ctx, rows),
       emptyPlugin(ctx, rows),
     ],
-  };
-}
-
-// The canvas starts transparent; Discord would show its own background through it, so paint ours.
-function backgroundPlugin(ctx: SKRSContext2D): Plugin<'bar'> {
-  return {
-    id: 'dddBackground',
-    beforeDraw: (chart) => {
-      ctx.save();
-      ctx.fillStyle = COLORS.background;
-      ctx.fillRect(0, 0, chart.width, chart.height);
-      ctx.restore();
-    },
   };
 }
 

@@ -1,19 +1,15 @@
 // Renders two players side by side as a PNG: grouped bars per metric, each scaled to the higher of the two.
-import { createCanvas, type SKRSContext2D } from '@napi-rs/canvas';
+import type { SKRSContext2D } from '@napi-rs/canvas';
+import { BasicPlatform, type ChartConfiguration, type Plugin } from 'chart.js';
 import {
-  BarController,
-  BarElement,
-  BasicPlatform,
-  CategoryScale,
-  Chart,
-  Legend,
-  LinearScale,
-  SubTitle,
-  Title,
-  type ChartConfiguration,
-  type Plugin,
-} from 'chart.js';
-import { assertFontsAvailable, FONT_STACK, registerFonts } from './fonts.js';
+  axisTitleOptions,
+  backgroundPlugin,
+  legendOptions,
+  renderChartPng,
+  STILL_IMAGE_OPTIONS,
+  titleOptions,
+} from './draw/chart-canvas.js';
+import { FONT_STACK } from './fonts.js';
 import { fitToWidth, MAX_NAME_GRAPHEMES, truncateGraphemes } from './labels.js';
 import { COLORS, FONT_SIZES, PADDING } from './theme.js';
 
@@ -81,28 +77,11 @@ export function normalise(a: number | null, b: number | null): [number | null, n
 type Values = (number | null)[];
 type CompareConfig = ChartConfiguration<'bar', Values, string>;
 
-let prepared = false;
-
-// Deferred to the first render so importing this module costs nothing (font registration takes ~0.5 s).
-function prepare(): void {
-  if (prepared) return;
-  registerFonts();
-  assertFontsAvailable();
-  Chart.register(BarController, BarElement, CategoryScale, LinearScale, Title, SubTitle, Legend);
-  prepared = true;
-}
-
 /** Draws the two players' metrics as grouped bars with their real values on top, and returns the PNG bytes. */
-export async function renderPlayerCompare(input: PlayerCompareInput): Promise<Buffer> {
-  prepare();
-  const canvas = createCanvas(PLAYER_COMPARE_CHART_WIDTH, PLAYER_COMPARE_CHART_HEIGHT);
-  const ctx = canvas.getContext('2d');
-  const chart = new Chart(ctx, buildConfig(input, ctx));
-  try {
-    return await canvas.encode('png');
-  } finally {
-    chart.destroy();
-  }
+export function renderPlayerCompare(input: PlayerCompareInput): Promise<Buffer> {
+  return renderChartPng(PLAYER_COMPARE_CHART_WIDTH, PLAYER_COMPARE_CHART_HEIGHT, (ctx) =>
+    buildConfig(input, ctx),
+  );
 }
 
 function buildConfig(input: PlayerCompareInput, ctx: SKRSContext2D): CompareConfig {
@@ -135,10 +114,7 @@ function buildConfig(input: PlayerCompareInput, ctx: SKRSContext2D): CompareConf
       })),
     },
     options: {
-      animation: false,
-      responsive: false,
-      devicePixelRatio: 1,
-      layout: { padding: PADDING },
+      ...STILL_IMAGE_OPTIONS,
       datasets: { bar: { categoryPercentage: 0.75, barPercentage: 0.9 } },
       scales: {
         x: {
@@ -153,22 +129,11 @@ function buildConfig(input: PlayerCompareInput, ctx: SKRSContext2D): CompareConf
           grid: { color: COLORS.grid },
           border: { color: COLORS.grid },
           ticks: { ...tick, stepSize: 25, callback: (value) => (Number(value) <= 100 ? `${value}%` : null) },
-          title: {
-            display: true,
-            text: '% of the higher player',
-            color: COLORS.mutedText,
-            font: { family: FONT_STACK, size: FONT_SIZES.axisTitle },
-          },
+          title: axisTitleOptions('% of the higher player'),
         },
       },
       plugins: {
-        title: {
-          display: true,
-          text: title,
-          color: COLORS.text,
-          font: { family: FONT_STACK, size: FONT_SIZES.title, weight: 'bold' },
-          padding: { top: 0, bottom: 4 },
-        },
+        title: titleOptions(title, 4),
         subtitle: {
           display: true,
           text: 'Each metric scaled to the higher of the two · numbers are actual values',
@@ -176,31 +141,11 @@ function buildConfig(input: PlayerCompareInput, ctx: SKRSContext2D): CompareConf
           font: { family: FONT_STACK, size: FONT_SIZES.tick },
           padding: { bottom: 8 },
         },
-        legend: {
-          display: true,
-          labels: {
-            color: COLORS.text,
-            font: { family: FONT_STACK, size: FONT_SIZES.label },
-            boxWidth: 14,
-            boxHeight: 14,
-          },
-        },
+        // Centred (Chart.js's default), unlike the other charts' right-aligned legends.
+        legend: { ...legendOptions(COLORS.text), align: 'center' },
       },
     },
     plugins: [backgroundPlugin(ctx), valueLabelPlugin(ctx, raw)],
-  };
-}
-
-// The canvas starts transparent; Discord would show its own background through it, so paint ours.
-function backgroundPlugin(ctx: SKRSContext2D): Plugin<'bar'> {
-  return {
-    id: 'dddBackground',
-    beforeDraw: (chart) => {
-      ctx.save();
-      ctx.fillStyle = COLORS.background;
-      ctx.fillRect(0, 0, chart.width, chart.height);
-      ctx.restore();
-    },
   };
 }
 

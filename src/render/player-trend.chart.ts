@@ -1,21 +1,15 @@
 // Renders a player's last matches as a PNG: K/D/A bars, GPM/XPM lines on a second axis, a win/loss strip.
-import { createCanvas, type SKRSContext2D } from '@napi-rs/canvas';
+import type { SKRSContext2D } from '@napi-rs/canvas';
+import { BasicPlatform, Chart, type ChartConfiguration, type Plugin } from 'chart.js';
 import {
-  BarController,
-  BarElement,
-  BasicPlatform,
-  CategoryScale,
-  Chart,
-  Legend,
-  LinearScale,
-  LineController,
-  LineElement,
-  PointElement,
-  Title,
-  type ChartConfiguration,
-  type Plugin,
-} from 'chart.js';
-import { assertFontsAvailable, FONT_STACK, registerFonts } from './fonts.js';
+  axisTitleOptions,
+  backgroundPlugin,
+  legendOptions,
+  renderChartPng,
+  STILL_IMAGE_OPTIONS,
+  titleOptions,
+} from './draw/chart-canvas.js';
+import { FONT_STACK } from './fonts.js';
 import { fitToWidth } from './labels.js';
 import { COLORS, FONT_SIZES, PADDING } from './theme.js';
 
@@ -65,47 +59,11 @@ export interface PlayerTrendInput {
 type Values = (number | null)[];
 type TrendConfig = ChartConfiguration<'bar' | 'line', Values, string>;
 
-let prepared = false;
-
-// Deferred to the first render so importing this module costs nothing (font registration takes ~0.5 s).
-function prepare(): void {
-  if (prepared) return;
-  registerFonts();
-  assertFontsAvailable();
-  Chart.register(
-    BarController,
-    BarElement,
-    LineController,
-    LineElement,
-    PointElement,
-    CategoryScale,
-    LinearScale,
-    Title,
-    Legend,
-  );
-  prepared = true;
-}
-
 /** Draws the trend chart of `input.matches` (oldest first) and returns the PNG bytes. */
-export async function renderPlayerTrend(input: PlayerTrendInput): Promise<Buffer> {
-  prepare();
-  const canvas = createCanvas(PLAYER_TREND_CHART_WIDTH, PLAYER_TREND_CHART_HEIGHT);
-  const ctx = canvas.getContext('2d');
-  const chart = new Chart(ctx, buildConfig(input, ctx));
-  try {
-    return await canvas.encode('png');
-  } finally {
-    chart.destroy();
-  }
-}
-
-function axisTitle(text: string) {
-  return {
-    display: true,
-    text,
-    color: COLORS.mutedText,
-    font: { family: FONT_STACK, size: FONT_SIZES.axisTitle },
-  };
+export function renderPlayerTrend(input: PlayerTrendInput): Promise<Buffer> {
+  return renderChartPng(PLAYER_TREND_CHART_WIDTH, PLAYER_TREND_CHART_HEIGHT, (ctx) =>
+    buildConfig(input, ctx),
+  );
 }
 
 const tickStyle = { color: COLORS.mutedText, font: { family: FONT_STACK, size: FONT_SIZES.tick } };
@@ -175,10 +133,7 @@ function buildConfig(input: PlayerTrendInput, ctx: SKRSContext2D): TrendConfig {
       ],
     },
     options: {
-      animation: false,
-      responsive: false,
-      devicePixelRatio: 1,
-      layout: { padding: PADDING },
+      ...STILL_IMAGE_OPTIONS,
       datasets: { bar: { categoryPercentage: 0.8, barPercentage: 0.9 } },
       scales: {
         x: {
@@ -186,7 +141,7 @@ function buildConfig(input: PlayerTrendInput, ctx: SKRSContext2D): TrendConfig {
           border: { color: COLORS.grid },
           // The win/loss strip is drawn in the gap this padding leaves between the bars and the hero names.
           ticks: { ...tickStyle, autoSkip: false, maxRotation: 60, padding: STRIP_GAP + STRIP_SQUARE + 6 },
-          title: axisTitle('Hero per match, oldest → newest'),
+          title: axisTitleOptions('Hero per match, oldest → newest'),
         },
         y: {
           position: 'left',
@@ -194,7 +149,7 @@ function buildConfig(input: PlayerTrendInput, ctx: SKRSContext2D): TrendConfig {
           grid: { color: COLORS.grid },
           border: { color: COLORS.grid },
           ticks: { ...tickStyle, precision: 0 },
-          title: axisTitle('Kills / deaths / assists'),
+          title: axisTitleOptions('Kills / deaths / assists'),
         },
         y1: {
           position: 'right',
@@ -202,25 +157,15 @@ function buildConfig(input: PlayerTrendInput, ctx: SKRSContext2D): TrendConfig {
           grid: { drawOnChartArea: false },
           border: { color: COLORS.grid },
           ticks: { ...tickStyle, precision: 0 },
-          title: axisTitle('Gold / XP per minute'),
+          title: axisTitleOptions('Gold / XP per minute'),
         },
       },
       plugins: {
-        title: {
-          display: true,
-          text: title,
-          color: COLORS.text,
-          font: { family: FONT_STACK, size: FONT_SIZES.title, weight: 'bold' },
-          padding: { top: 0, bottom: 8 },
-        },
+        title: titleOptions(title),
         legend: {
-          display: true,
-          align: 'end',
+          ...legendOptions(),
           labels: {
-            color: COLORS.mutedText,
-            font: { family: FONT_STACK, size: FONT_SIZES.label },
-            boxWidth: 14,
-            boxHeight: 14,
+            ...legendOptions().labels,
             usePointStyle: true,
             pointStyleWidth: 22,
             // Swatches say what each series is: a box for bars, a (dashed) stroke for lines.
@@ -236,19 +181,6 @@ function buildConfig(input: PlayerTrendInput, ctx: SKRSContext2D): TrendConfig {
       },
     },
     plugins: [backgroundPlugin(ctx), winLossStripPlugin(ctx, matches)],
-  };
-}
-
-// The canvas starts transparent; Discord would show its own background through it, so paint ours.
-function backgroundPlugin(ctx: SKRSContext2D): Plugin<'bar' | 'line'> {
-  return {
-    id: 'dddBackground',
-    beforeDraw: (chart) => {
-      ctx.save();
-      ctx.fillStyle = COLORS.background;
-      ctx.fillRect(0, 0, chart.width, chart.height);
-      ctx.restore();
-    },
   };
 }
 

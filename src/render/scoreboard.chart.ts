@@ -1,8 +1,9 @@
 // Renders a match scoreboard (result header, then one row per player, Radiant first) as a PNG with the canvas API.
 import { createCanvas, type SKRSContext2D } from '@napi-rs/canvas';
+import { prepareFonts } from './draw/chart-canvas.js';
 import { drawFittedText, formatCount, formatPair } from './draw/fitted-text.js';
 import { drawItemChips } from './draw/item-chips.js';
-import { assertFontsAvailable, FONT_STACK, registerFonts } from './fonts.js';
+import { FONT_STACK } from './fonts.js';
 import { COLORS, PADDING } from './theme.js';
 
 /** One player's end-of-game line; null where the match's era did not record the statistic. */
@@ -120,19 +121,9 @@ const font = (size: number, bold = false): string => `${bold ? 'bold ' : ''}${si
 const ROW_SHADE = 'rgba(255, 255, 255, 0.035)';
 const TEAM_HEADER_FILL = 'rgba(255, 255, 255, 0.07)';
 
-let prepared = false;
-
-// Deferred to the first render so importing this module costs nothing (font registration takes ~0.5 s).
-function prepare(): void {
-  if (prepared) return;
-  registerFonts();
-  assertFontsAvailable();
-  prepared = true;
-}
-
 /** Draws the scoreboard and returns the PNG bytes. */
 export async function renderScoreboard(input: ScoreboardInput): Promise<Buffer> {
-  prepare();
+  prepareFonts();
   const canvas = createCanvas(SCOREBOARD_WIDTH, SCOREBOARD_HEIGHT);
   const ctx = canvas.getContext('2d');
   ctx.fillStyle = COLORS.background;

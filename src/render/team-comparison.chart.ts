@@ -1,19 +1,16 @@
 // Renders both teams' totals (net worth or gold, hero damage, hero healing) side by side as a bar chart PNG.
-import { createCanvas, type SKRSContext2D } from '@napi-rs/canvas';
-import {
-  BarController,
-  BarElement,
-  BasicPlatform,
-  CategoryScale,
-  Chart,
-  Legend,
-  LinearScale,
-  Title,
-  type ChartConfiguration,
-  type Plugin,
-} from 'chart.js';
+import type { SKRSContext2D } from '@napi-rs/canvas';
+import { BasicPlatform, type ChartConfiguration, type Plugin } from 'chart.js';
 import { formatCount } from './draw/fitted-text.js';
-import { assertFontsAvailable, FONT_STACK, registerFonts } from './fonts.js';
+import {
+  backgroundPlugin,
+  barValueLabelPlugin,
+  legendOptions,
+  renderChartPng,
+  STILL_IMAGE_OPTIONS,
+  titleOptions,
+} from './draw/chart-canvas.js';
+import { FONT_STACK } from './fonts.js';
 import { fitToWidth } from './labels.js';
 import { COLORS, FONT_SIZES, PADDING } from './theme.js';
 
@@ -48,31 +45,9 @@ const VALUE_LABELS: Record<TeamComparisonInput['valueMetric'], string> = {
 };
 const tickFormat = new Intl.NumberFormat('en-US', { notation: 'compact', maximumFractionDigits: 1 });
 
-let prepared = false;
-
-// Deferred to the first render so importing this module costs nothing (font registration takes ~0.5 s).
-function prepare(): void {
-  if (prepared) return;
-  registerFonts();
-  assertFontsAvailable();
-  Chart.register(BarController, BarElement, CategoryScale, LinearScale, Title, Legend);
-  prepared = true;
-}
-
 /** Draws one group per statistic with a Radiant and a Dire bar, and returns the PNG bytes. */
-export async function renderTeamComparison(input: TeamComparisonInput): Promise<Buffer> {
-  prepare();
-  const canvas = createCanvas(TEAM_COMPARISON_WIDTH, TEAM_COMPARISON_HEIGHT);
-  const ctx = canvas.getContext('2d');
-  // Chart.js's item type names DOM classes, which lib ES2023 lacks, so any context type-checks here; at run
-  // time its BasicPlatform only needs getContext/canvas/width/height, which @napi-rs/canvas provides.
-  const chart = new Chart(ctx, buildConfig(input, ctx));
-  try {
-    // Chart.js drew synchronously (animation off); encoding runs off the main thread and yields the loop.
-    return await canvas.encode('png');
-  } finally {
-    chart.destroy();
-  }
+export function renderTeamComparison(input: TeamComparisonInput): Promise<Buffer> {
+  return renderChartPng(TEAM_COMPARISON_WIDTH, TEAM_COMPARISON_HEIGHT, (ctx) => buildConfig(input, ctx));
 }
 
 function buildConfig(input: TeamComparisonInput, ctx: SKRSContext2D): BarConfig {
@@ -95,10 +70,7 @@ function buildConfig(input: TeamComparisonInput, ctx: SKRSContext2D): BarConfig 
     },
     options: {
       indexAxis: 'y',
-      animation: false,
-      responsive: false,
-      devicePixelRatio: 1,
-      layout: { padding: PADDING },
+      ...STILL_IMAGE_OPTIONS,
       datasets: { bar: { categoryPercentage: 0.8, barPercentage: 0.9 } },
       scales: {
         x: {
@@ -120,61 +92,19 @@ function buildConfig(input: TeamComparisonInput, ctx: SKRSContext2D): BarConfig 
         },
       },
       plugins: {
-        title: {
-          display: true,
-          text: title,
-          color: COLORS.text,
-          font: { family: FONT_STACK, size: FONT_SIZES.title, weight: 'bold' },
-          padding: { top: 0, bottom: 8 },
-        },
-        legend: {
-          display: true,
-          align: 'end',
-          labels: {
-            color: COLORS.text,
-            font: { family: FONT_STACK, size: FONT_SIZES.label },
-            boxWidth: 14,
-            boxHeight: 14,
-          },
-        },
+        title: titleOptions(title),
+        legend: legendOptions(COLORS.text),
       },
     },
     plugins: [backgroundPlugin(ctx), valueLabelPlugin(ctx)],
   };
 }
 
-// The canvas starts transparent; Discord would show its own background through it, so paint ours.
-function backgroundPlugin(ctx: SKRSContext2D): Plugin<'bar'> {
-  return {
-    id: 'dddBackground',
-    beforeDraw: (chart) => {
-      ctx.save();
-      ctx.fillStyle = COLORS.background;
-      ctx.fillRect(0, 0, chart.width, chart.height);
-      ctx.restore();
-    },
-  };
-}
-
 // Exact totals beside each bar; a missing figure is printed as a dash at the axis so it is not read as zero.
 function valueLabelPlugin(ctx: SKRSContext2D): Plugin<'bar'> {
-  return {
-    id: 'dddValueLabels',
-    afterDatasetsDraw: (chart) => {
-      ctx.save();
-      ctx.font = `${FONT_SIZES.label}px ${FONT_STACK}`;
-      ctx.fillStyle = COLORS.text;
-      ctx.textAlign = 'left';
-      ctx.textBaseline = 'middle';
-      const axisLeft = chart.scales.x?.left ?? chart.chartArea.left;
-      chart.data.datasets.forEach((dataset, datasetIndex) => {
-        chart.getDatasetMeta(datasetIndex).data.forEach((bar, index) => {
-          const value = dataset.data[index];
-          const known = typeof value === 'number';
-          ctx.fillText(formatCount(known ? value : null), (known ? bar.x : axisLeft) + 6, bar.y);
-        });
-      });
-      ctx.restore();
-    },
-  };
+  return barValueLabelPlugin(ctx, FONT_SIZES.label, (value, barX, chart) =>
+    typeof value === 'number'
+      ? { text: formatCount(value), x: barX }
+      : { text: formatCount(null), x: chart.scales.x?.left ?? chart.chartArea.left },
+  );
 }
