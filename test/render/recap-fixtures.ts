@@ -3,11 +3,10 @@ import { readFileSync } from 'node:fs';
 import { scoreboardInput, teamComparisonInput } from '../../src/bots/core/recap-inputs.js';
 import { gameModeName } from '../../src/dota/names.js';
 import { parseLosslessJson } from '../../src/ingest/steam/lossless-json.js';
-import { ANONYMOUS_ACCOUNT_ID } from '../../src/ingest/steam/steam-ids.js';
 import { matchSchema, type SteamMatch } from '../../src/ingest/steam/steam.schemas.js';
 import type { ScoreboardInput } from '../../src/render/scoreboard.chart.js';
 import type { TeamComparisonInput } from '../../src/render/team-comparison.chart.js';
-import type { StoredMatch } from '../../src/store/matches.repo.js';
+import { toMatchRow, toPlayerRows, type StoredMatch } from '../../src/store/matches.repo.js';
 
 /** 2025 league game: team names, net worth, full inventories. */
 export const PRO_MATCH_ID = 8591933650;
@@ -51,51 +50,15 @@ export async function itemNamesFromConstants(): Promise<Map<number, string>> {
 export async function loadShippedMatch(matchId: number): Promise<StoredMatch> {
   const match = readSteamMatch(matchId);
   const { heroes } = await constants();
-  const positiveOrNull = (value: number | undefined): number | null => (value ? value : null);
+  // The repo's own mappers: these are exactly the rows storeMatches would write.
   return {
-    match: {
-      match_id: match.match_id,
-      match_seq_num: match.match_seq_num,
-      start_time: new Date(match.start_time * 1000),
-      duration: match.duration,
-      radiant_win: match.radiant_win,
-      radiant_score: match.radiant_score ?? null,
-      dire_score: match.dire_score ?? null,
-      lobby_type: match.lobby_type,
-      game_mode: match.game_mode,
-      leagueid: positiveOrNull(match.leagueid),
-      radiant_team_id: positiveOrNull(match.radiant_team_id),
-      dire_team_id: positiveOrNull(match.dire_team_id),
-      series_id: match.series_id ?? null,
-      series_type: match.series_type ?? null,
-      human_players: match.human_players ?? null,
-    },
+    match: toMatchRow(match),
     teamNames: { radiant: match.radiant_name ?? null, dire: match.dire_name ?? null },
-    players: [...match.players]
+    players: toPlayerRows(match)
       .sort((a, b) => a.player_slot - b.player_slot)
-      .map((p) => ({
-        match_id: match.match_id,
-        player_slot: p.player_slot,
-        account_id: p.account_id === undefined || p.account_id === ANONYMOUS_ACCOUNT_ID ? null : p.account_id,
-        hero_id: p.hero_id,
-        kills: p.kills,
-        deaths: p.deaths,
-        assists: p.assists,
-        last_hits: p.last_hits ?? null,
-        denies: p.denies ?? null,
-        gold_per_min: p.gold_per_min ?? null,
-        xp_per_min: p.xp_per_min ?? null,
-        level: p.level ?? null,
-        gold: p.gold ?? null,
-        net_worth: p.net_worth ?? null,
-        hero_damage: p.hero_damage ?? null,
-        tower_damage: p.tower_damage ?? null,
-        hero_healing: p.hero_healing ?? null,
-        leaver_status: p.leaver_status ?? null,
-        items: [p.item_0, p.item_1, p.item_2, p.item_3, p.item_4, p.item_5],
-        backpack: [p.backpack_0, p.backpack_1, p.backpack_2],
-        item_neutral: p.item_neutral ?? null,
-        hero_name: heroes[String(p.hero_id)]?.localized_name ?? null,
+      .map((row) => ({
+        ...row,
+        hero_name: heroes[String(row.hero_id)]?.localized_name ?? null,
         persona: null,
       })),
   };
