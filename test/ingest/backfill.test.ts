@@ -1,32 +1,18 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { describeProgress } from '../../src/bin/cli/progress-line.js';
-import type { ValveReplay } from '../../src/fakes/valve-replay.server.js';
 import { backfillPlayer, type BackfillProgress } from '../../src/ingest/backfill.js';
-import type { IngestContext } from '../../src/ingest/ingest-context.js';
-import { replayIngest } from '../support/replay-ingest.js';
-import { createTestDatabase, type TestDatabase } from '../support/test-db.js';
+import { useReplaySuite } from '../support/replay-suite.js';
 
 /** The one shipped account that appears in two matches (1430857330 and 1443560328). */
 const TWO_MATCH_PLAYER = 76482434;
 
 describe('backfill', () => {
-  let test: TestDatabase;
-  let valve: ValveReplay;
-  let ingest: IngestContext;
-
-  beforeAll(async () => {
-    test = await createTestDatabase();
-    ({ ingest, valve } = await replayIngest(test.db));
-  });
-  afterAll(async () => {
-    await valve.close();
-    await test.drop();
-  });
+  const suite = useReplaySuite();
 
   it('when interrupted after the first match, then nothing is half written and a rerun fetches only the rest', async () => {
     const stop = new AbortController();
     const seen: BackfillProgress[] = [];
-    const first = await backfillPlayer(ingest, TWO_MATCH_PLAYER, {
+    const first = await backfillPlayer(suite.ingest, TWO_MATCH_PLAYER, {
       maxMatches: 500,
       signal: stop.signal,
       onProgress: (progress) => {
@@ -35,32 +21,32 @@ describe('backfill', () => {
       },
     });
     expect(first).toMatchObject({ found: 2, missing: 2, fetched: 1, stored: 1, failed: 0 });
-    const storedIds = await test.db('matches').pluck<number[]>('match_id');
+    const storedIds = await suite.test.db('matches').pluck<number[]>('match_id');
     expect(storedIds).toHaveLength(1);
     expect(
-      await test.db('match_players').where({ match_id: storedIds[0] }).pluck('player_slot'),
+      await suite.test.db('match_players').where({ match_id: storedIds[0] }).pluck('player_slot'),
     ).toHaveLength(10);
 
-    const second = await backfillPlayer(ingest, TWO_MATCH_PLAYER, {
+    const second = await backfillPlayer(suite.ingest, TWO_MATCH_PLAYER, {
       maxMatches: 500,
       onProgress: () => undefined,
     });
     expect(second).toMatchObject({ found: 2, missing: 1, fetched: 1, stored: 1 });
-    expect((await test.db('matches').pluck('match_id')).sort()).toEqual([1430857330, 1443560328]);
+    expect((await suite.test.db('matches').pluck('match_id')).sort()).toEqual([1430857330, 1443560328]);
     expect(seen[0]).toMatchObject({ found: 2, missing: 2, fetched: 0 });
   });
 
   it('when a match cannot be fetched, then it is counted as failed and the rest continue', async () => {
-    await test.db.raw('TRUNCATE matches, match_players CASCADE');
-    valve.setFaults('GetMatchHistoryBySequenceNum', { emptyObjectRatio: 1 });
+    await suite.test.db.raw('TRUNCATE matches, match_players CASCADE');
+    suite.valve.setFaults('GetMatchHistoryBySequenceNum', { emptyObjectRatio: 1 });
     try {
-      const result = await backfillPlayer(ingest, TWO_MATCH_PLAYER, {
+      const result = await backfillPlayer(suite.ingest, TWO_MATCH_PLAYER, {
         maxMatches: 1,
         onProgress: () => undefined,
       });
       expect(result).toMatchObject({ found: 1, missing: 1, fetched: 1, stored: 0, failed: 1 });
     } finally {
-      valve.setFaults('GetMatchHistoryBySequenceNum', {});
+      suite.valve.setFaults('GetMatchHistoryBySequenceNum', {});
     }
   });
 

@@ -1,13 +1,9 @@
 // Tests for ingest.player-summaries: profiles from GetPlayerSummaries, oldest first, in batches of 100.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { ValveReplay } from '../../src/fakes/valve-replay.server.js';
-import type { IngestContext } from '../../src/ingest/ingest-context.js';
-import type { JobContext } from '../../src/ingest/jobs/job.js';
+import { describe, expect, it } from 'vitest';
 import { playerSummariesJob } from '../../src/ingest/jobs/player-summaries.job.js';
 import { toSteamId64 } from '../../src/ingest/steam/steam-ids.js';
 import type { PlayerRow } from '../../src/store/players.repo.js';
-import { replayIngest } from '../support/replay-ingest.js';
-import { createTestDatabase, type TestDatabase } from '../support/test-db.js';
+import { useReplaySuite } from '../support/replay-suite.js';
 
 /** json_files/steam/odota_GetPlayerSummaries.json. */
 const CHERNO = {
@@ -22,37 +18,24 @@ const ABSENT = 4242;
 const SUMMARIES_PATH = '/ISteamUser/GetPlayerSummaries/v2/';
 
 describe('ingest.player-summaries', () => {
-  let test: TestDatabase;
-  let valve: ValveReplay;
-  let ingest: IngestContext;
-  let ctx: JobContext;
-
-  beforeAll(async () => {
-    test = await createTestDatabase();
-    ({ ingest, valve } = await replayIngest(test.db));
-    ctx = { ...ingest, enqueue: () => Promise.resolve() };
-  });
-  afterAll(async () => {
-    await valve.close();
-    await test.drop();
-  });
-  beforeEach(async () => {
-    await test.db.raw('TRUNCATE players CASCADE');
-  });
+  const suite = useReplaySuite({ truncate: 'players' });
 
   async function addPlayers(accountIds: readonly number[], extra: Partial<PlayerRow> = {}): Promise<void> {
-    await test
+    await suite.test
       .db('players')
       .insert(accountIds.map((account_id) => ({ account_id, steamid64: toSteamId64(account_id), ...extra })));
   }
 
   const player = (accountId: number) =>
-    test.db('players').where({ account_id: accountId }).first<PlayerRow & { profile_url: string | null }>();
+    suite.test
+      .db('players')
+      .where({ account_id: accountId })
+      .first<PlayerRow & { profile_url: string | null }>();
 
   it('when a shipped player and an absent one are refreshed, then the first gets a profile and both a refreshed_at', async () => {
     await addPlayers([CHERNO.account_id]);
     await addPlayers([ABSENT], { persona: 'kept as is' });
-    await playerSummariesJob.run(ctx, playerSummariesJob.assertData({}));
+    await playerSummariesJob.run(suite.ctx, playerSummariesJob.assertData({}));
     const cherno = await player(CHERNO.account_id);
     expect(cherno).toMatchObject(CHERNO);
     expect(cherno?.refreshed_at).toBeInstanceOf(Date);
@@ -64,12 +47,12 @@ describe('ingest.player-summaries', () => {
   it('when 250 players are due, then three calls of at most 100 steamids refresh them all', async () => {
     const ids = Array.from({ length: 250 }, (_, index) => 1_000 + index);
     await addPlayers(ids);
-    const before = valve.requests.length;
-    await playerSummariesJob.run(ctx, {});
-    const calls = valve.requests.slice(before).filter((request) => request.path === SUMMARIES_PATH);
+    const before = suite.valve.requests.length;
+    await playerSummariesJob.run(suite.ctx, {});
+    const calls = suite.valve.requests.slice(before).filter((request) => request.path === SUMMARIES_PATH);
     expect(calls.map((call) => call.query.steamids?.split(',').length)).toEqual([100, 100, 50]);
     expect(calls.every((call) => call.status === 200)).toBe(true);
-    const stale = await test.db('players').whereNull('refreshed_at').count('* as count').first();
+    const stale = await suite.test.db('players').whereNull('refreshed_at').count('* as count').first();
     expect(Number(stale?.count)).toBe(0);
   });
 
@@ -78,8 +61,8 @@ describe('ingest.player-summaries', () => {
     await addPlayers([2], { refreshed_at: new Date('2020-01-01T00:00:00Z') });
     const recent = new Date('2024-01-01T00:00:00Z');
     await addPlayers([3], { refreshed_at: recent });
-    await playerSummariesJob.run(ctx, playerSummariesJob.assertData({ limit: 2 }));
-    const asked = valve.requests.at(-1)?.query.steamids?.split(',');
+    await playerSummariesJob.run(suite.ctx, playerSummariesJob.assertData({ limit: 2 }));
+    const asked = suite.valve.requests.at(-1)?.query.steamids?.split(',');
     expect(asked).toEqual([toSteamId64(1), toSteamId64(2)]);
     expect((await player(3))?.refreshed_at).toEqual(recent);
     expect((await player(2))?.refreshed_at?.getTime()).toBeGreaterThan(recent.getTime());
@@ -87,8 +70,8 @@ describe('ingest.player-summaries', () => {
 
   it('when Valve refuses the call, then the job throws its classified error and marks nobody refreshed', async () => {
     await addPlayers([CHERNO.account_id]);
-    valve.failNext(SUMMARIES_PATH, { status: 403, body: '<html>Forbidden</html>' });
-    await expect(playerSummariesJob.run(ctx, {})).rejects.toMatchObject({
+    suite.valve.failNext(SUMMARIES_PATH, { status: 403, body: '<html>Forbidden</html>' });
+    await expect(playerSummariesJob.run(suite.ctx, {})).rejects.toMatchObject({
       code: 'steam_forbidden',
       kind: 'permanent',
     });

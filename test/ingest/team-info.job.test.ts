@@ -1,11 +1,8 @@
 // Tests for ingest.team-info: team stubs completed from GetTeamInfoByTeamID, checking the id Valve returns.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { ValveReplay } from '../../src/fakes/valve-replay.server.js';
-import type { JobContext } from '../../src/ingest/jobs/job.js';
+import { describe, expect, it } from 'vitest';
 import { teamInfoJob } from '../../src/ingest/jobs/team-info.job.js';
 import { findTeam } from '../../src/store/teams.repo.js';
-import { replayIngest } from '../support/replay-ingest.js';
-import { createTestDatabase, type TestDatabase } from '../support/test-db.js';
+import { useReplaySuite } from '../support/replay-suite.js';
 
 const TEAM_PATH = '/IDOTA2Match_570/GetTeamInfoByTeamID/v1/';
 /** json_files/steam/vinnicc_GetTeamInfoByTeamID_1375614.json (full-precision logo). */
@@ -14,64 +11,48 @@ const NEWBEE = { team_id: 1375614, name: 'Newbee', tag: 'Newbee', logo: '7940649
 const GHOST = 1375613;
 
 describe('ingest.team-info', () => {
-  let test: TestDatabase;
-  let valve: ValveReplay;
-  let ctx: JobContext;
-
-  beforeAll(async () => {
-    test = await createTestDatabase();
-    const replay = await replayIngest(test.db);
-    valve = replay.valve;
-    ctx = { ...replay.ingest, enqueue: () => Promise.resolve() };
-  });
-  afterAll(async () => {
-    await valve.close();
-    await test.drop();
-  });
-  beforeEach(async () => {
-    await test.db.raw('TRUNCATE teams CASCADE');
-  });
+  const suite = useReplaySuite({ truncate: 'teams' });
 
   const teamCalls = (from: number) =>
-    valve.requests.slice(from).filter((request) => request.path === TEAM_PATH);
+    suite.valve.requests.slice(from).filter((request) => request.path === TEAM_PATH);
 
   it('when a team stub is known to Valve, then its name, tag and exact logo id are stored', async () => {
-    await test.db('teams').insert({ team_id: NEWBEE.team_id, name: 'NB' });
-    await teamInfoJob.run(ctx, {});
-    const team = await findTeam(test.db, NEWBEE.team_id);
+    await suite.test.db('teams').insert({ team_id: NEWBEE.team_id, name: 'NB' });
+    await teamInfoJob.run(suite.ctx, {});
+    const team = await findTeam(suite.test.db, NEWBEE.team_id);
     expect(team).toMatchObject(NEWBEE);
     expect(team?.refreshed_at).toBeInstanceOf(Date);
   });
 
   it('when Valve answers a different team for an id, then nothing of it is stored and the stub is marked checked', async () => {
-    await test.db('teams').insert({ team_id: GHOST, name: 'Ghost' });
-    const before = valve.requests.length;
-    await teamInfoJob.run(ctx, {});
+    await suite.test.db('teams').insert({ team_id: GHOST, name: 'Ghost' });
+    const before = suite.valve.requests.length;
+    await teamInfoJob.run(suite.ctx, {});
     expect(teamCalls(before).map((call) => call.query)).toEqual([
       { start_at_team_id: String(GHOST), teams_requested: '1' },
     ]);
-    const ghost = await findTeam(test.db, GHOST);
+    const ghost = await findTeam(suite.test.db, GHOST);
     expect(ghost).toMatchObject({ name: 'Ghost', tag: null, logo: null });
     expect(ghost?.refreshed_at).toBeInstanceOf(Date);
   });
 
   it('when teams were refreshed recently, then they are not asked for again; stale ones are', async () => {
-    await test.db('teams').insert([
+    await suite.test.db('teams').insert([
       { team_id: NEWBEE.team_id, refreshed_at: new Date(Date.now() - 60_000) },
       { team_id: GHOST, refreshed_at: new Date(Date.now() - 30 * 24 * 60 * 60_000) },
     ]);
-    const before = valve.requests.length;
-    await teamInfoJob.run(ctx, {});
+    const before = suite.valve.requests.length;
+    await teamInfoJob.run(suite.ctx, {});
     expect(teamCalls(before).map((call) => call.query.start_at_team_id)).toEqual([String(GHOST)]);
   });
 
   it('when Valve fails mid-run, then teams done before the failure keep their refresh', async () => {
-    await test.db('teams').insert([{ team_id: GHOST }, { team_id: NEWBEE.team_id }]);
+    await suite.test.db('teams').insert([{ team_id: GHOST }, { team_id: NEWBEE.team_id }]);
     // Stubs go in team_id order: GHOST first, then the Newbee call is refused.
-    valve.failNext(TEAM_PATH, { status: 200, body: '{"result":{"status":1,"teams":[]}}' });
-    valve.failNext(TEAM_PATH, { status: 403, body: '<html>Forbidden</html>' });
-    await expect(teamInfoJob.run(ctx, {})).rejects.toMatchObject({ code: 'steam_forbidden' });
-    expect((await findTeam(test.db, GHOST))?.refreshed_at).toBeInstanceOf(Date);
-    expect((await findTeam(test.db, NEWBEE.team_id))?.refreshed_at).toBeNull();
+    suite.valve.failNext(TEAM_PATH, { status: 200, body: '{"result":{"status":1,"teams":[]}}' });
+    suite.valve.failNext(TEAM_PATH, { status: 403, body: '<html>Forbidden</html>' });
+    await expect(teamInfoJob.run(suite.ctx, {})).rejects.toMatchObject({ code: 'steam_forbidden' });
+    expect((await findTeam(suite.test.db, GHOST))?.refreshed_at).toBeInstanceOf(Date);
+    expect((await findTeam(suite.test.db, NEWBEE.team_id))?.refreshed_at).toBeNull();
   });
 });
