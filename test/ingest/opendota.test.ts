@@ -15,6 +15,7 @@ import { createLogger } from '../../src/log.js';
 import { findTimeline } from '../../src/store/timelines.repo.js';
 import { replayIngest } from '../support/replay-ingest.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-db.js';
+import { fakeClock, type FakeClock } from '../support/fake-clock.js';
 
 /** json_files/opendota/odota_matches_1781962623.json: parsed, 38 minutes, Radiant ahead throughout. */
 const PARSED_MATCH = 1781962623;
@@ -32,25 +33,6 @@ interface ParsedFixture {
 const FIXTURE = JSON.parse(
   readFileSync(new URL('../../json_files/opendota/odota_matches_1781962623.json', import.meta.url), 'utf8'),
 ) as ParsedFixture;
-
-interface FakeClock extends Clock {
-  sleeps: number[];
-}
-
-/** Sleep resolves at once and moves this clock's time: retries and Retry-After cost no real time. */
-function fakeClock(start = 1_700_000_000_000): FakeClock {
-  let time = start;
-  const sleeps: number[] = [];
-  return {
-    sleeps,
-    now: () => time,
-    sleep: (ms) => {
-      sleeps.push(ms);
-      time += ms;
-      return Promise.resolve();
-    },
-  };
-}
 
 const log = createLogger('silent');
 

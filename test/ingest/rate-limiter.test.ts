@@ -16,6 +16,7 @@ import { bucketOf } from '../../src/ingest/steam/steam-request.js';
 import { createLogger } from '../../src/log.js';
 import { createDb, type Db } from '../../src/store/db.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-db.js';
+import { fakeClock } from '../support/fake-clock.js';
 
 /** Shaped like a real Steam Web API key (32 upper-case hex digits). */
 const KEY_A = '0123456789ABCDEF0123456789ABCDEF';
@@ -266,14 +267,7 @@ describe('shared key pool', () => {
 
 describe('in-process key pool buckets', () => {
   it('when sequence and general calls alternate, then sequence calls are 5 s apart and general ones fill the seconds between', async () => {
-    let time = 0;
-    const clock: Clock = {
-      now: () => time,
-      sleep: (ms) => {
-        time += ms;
-        return Promise.resolve();
-      },
-    };
+    const clock = fakeClock(0);
     const keys = createKeyPool(['a'], 1, clock, { sequenceSecondsPerCall: 5 });
     const at: string[] = [];
 
@@ -287,7 +281,7 @@ describe('in-process key pool buckets', () => {
       'sequence',
     ] as const) {
       await keys.acquire(bucket);
-      at.push(`${bucket}@${time}`);
+      at.push(`${bucket}@${clock.now()}`);
     }
 
     expect(at).toEqual([

@@ -1,6 +1,5 @@
 // Tests for the Steam client, its request wrapper and key pool against the real Valve replay server, on a fake clock.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { Clock } from '../../src/clock.js';
 import { AppError } from '../../src/errors.js';
 import { startValveReplay, type ValveReplay } from '../../src/fakes/valve-replay.server.js';
 import { createKeyPool } from '../../src/ingest/steam/key-pool.js';
@@ -12,6 +11,7 @@ import {
 } from '../../src/ingest/steam/steam-client.js';
 import type { SteamEndpoint } from '../../src/ingest/steam/steam-request.js';
 import { createLogger } from '../../src/log.js';
+import { FAKE_CLOCK_START, fakeClock, type FakeClock } from '../support/fake-clock.js';
 
 const SEQ = '/IDOTA2Match_570/GetMatchHistoryBySequenceNum/v1/';
 const HISTORY = '/IDOTA2Match_570/GetMatchHistory/v1/';
@@ -35,27 +35,7 @@ const PUBLIC_ACCOUNT = 91399458;
 /** Steamids from json_files/steam/odota2015_GetPlayerSummaries_8players.json. */
 const KNOWN_STEAMIDS = ['76561197972504844', '76561198055036062', '76561198087842200'];
 
-const T0 = 1_700_000_000_000;
-
-interface FakeClock extends Clock {
-  /** Every sleep asked for, in order (ms). */
-  sleeps: number[];
-}
-
-/** A clock whose sleep resolves at once and moves its own time forward: no real waiting. */
-function fakeClock(start = T0): FakeClock {
-  let time = start;
-  const sleeps: number[] = [];
-  return {
-    sleeps,
-    now: () => time,
-    sleep: (ms) => {
-      sleeps.push(ms);
-      time += ms;
-      return Promise.resolve();
-    },
-  };
-}
+const T0 = FAKE_CLOCK_START;
 
 const log = createLogger('silent');
 
