@@ -6,6 +6,7 @@ import {
   backgroundPlugin,
   legendOptions,
   renderChartPng,
+  rowLabelAxisOptions,
   STILL_IMAGE_OPTIONS,
   titleOptions,
 } from './draw/chart-canvas.js';
@@ -105,16 +106,7 @@ function buildConfig(input: HeroPoolInput, ctx: SKRSContext2D): BarConfig {
           ticks: { ...tick, precision: 0 },
           title: axisTitleOptions('Games'),
         },
-        y: {
-          stacked: true,
-          grid: { display: false },
-          border: { color: COLORS.grid },
-          ticks: {
-            autoSkip: false,
-            color: COLORS.text,
-            font: { family: FONT_STACK, size: FONT_SIZES.label },
-          },
-        },
+        y: { ...rowLabelAxisOptions(), stacked: true },
         summaries: {
           type: 'category',
           axis: 'y',

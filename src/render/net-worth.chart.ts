@@ -7,6 +7,7 @@ import {
   barValueLabelPlugin,
   legendOptions,
   renderChartPng,
+  rowLabelAxisOptions,
   STILL_IMAGE_OPTIONS,
   titleOptions,
 } from './draw/chart-canvas.js';
@@ -85,15 +86,7 @@ function buildConfig(input: NetWorthChartInput, ctx: SKRSContext2D): BarConfig {
           },
           title: axisTitleOptions(AXIS_TITLES[input.metric]),
         },
-        y: {
-          grid: { display: false },
-          border: { color: COLORS.grid },
-          ticks: {
-            autoSkip: false,
-            color: COLORS.text,
-            font: { family: FONT_STACK, size: FONT_SIZES.label },
-          },
-        },
+        y: rowLabelAxisOptions(),
       },
       plugins: {
         title: titleOptions(input.title),

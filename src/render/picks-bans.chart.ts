@@ -6,6 +6,7 @@ import {
   backgroundPlugin,
   legendOptions,
   renderChartPng,
+  rowLabelAxisOptions,
   STILL_IMAGE_OPTIONS,
   titleOptions,
 } from './draw/chart-canvas.js';
@@ -89,16 +90,7 @@ function buildConfig(input: PicksBansChartInput, ctx: SKRSContext2D): PicksBansC
           ticks: { color: COLORS.mutedText, font: tickFont, precision: 0 },
           title: axisTitleOptions('Drafts'),
         },
-        y: {
-          stacked: true,
-          grid: { display: false },
-          border: { color: COLORS.grid },
-          ticks: {
-            autoSkip: false,
-            color: COLORS.text,
-            font: { family: FONT_STACK, size: FONT_SIZES.label },
-          },
-        },
+        y: { ...rowLabelAxisOptions(), stacked: true },
       },
       plugins: {
         title: titleOptions(input.title, input.subtitle ? 2 : 8),

@@ -136,6 +136,15 @@ export function axisTitleOptions(text: string) {
   };
 }
 
+/** The category axis of a horizontal bar chart: one readable label per row, none skipped, no gridlines. */
+export function rowLabelAxisOptions() {
+  return {
+    grid: { display: false },
+    border: { color: COLORS.grid },
+    ticks: { autoSkip: false, color: COLORS.text, font: { family: FONT_STACK, size: FONT_SIZES.label } },
+  };
+}
+
 /**
  * Text just right of each bar's end, for horizontal bar charts. `place` gets a bar's value and end x and says
  * what to print and where its left edge goes (before the 6 px gap), or null to print nothing.
