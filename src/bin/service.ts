@@ -48,6 +48,7 @@ export async function startService(
     log,
     clock: ingestClock,
     enqueue: runtime.scheduler.enqueue,
+    settings: { freeSubscriptionsPerGuild: config.FREE_SUBSCRIPTIONS_PER_GUILD },
   };
   const deps: InteractionDeps = { commands: COMMANDS, ctx, rest, applicationId, log };
 

@@ -82,6 +82,7 @@ describe('match alerts through the real scheduler, ledger and Discord REST', () 
       log,
       clock: ingest.clock,
       enqueue: scheduler.enqueue,
+      settings: { freeSubscriptionsPerGuild: 5 },
     };
   }
 

@@ -88,6 +88,7 @@ export async function startDiscordHarness(): Promise<DiscordHarness> {
     enqueue,
     log,
     clock: systemClock,
+    settings: { freeSubscriptionsPerGuild: 5 },
   };
   const deps: InteractionDeps = {
     commands: COMMANDS,

@@ -15,11 +15,18 @@ export interface CommandContext {
   enqueue: Enqueue;
   log: Logger;
   clock: Clock;
+  settings: CommandSettings;
+}
+
+/** Operator settings commands enforce (from config). */
+export interface CommandSettings {
+  /** Active subscriptions a guild may hold on the free tier. */
+  freeSubscriptionsPerGuild: number;
 }
 
 /** Who asked and where: platform-neutral, filled by the adapters. */
 export interface Invocation {
-  platform: 'discord';
+  platform: 'discord' | 'slack';
   userId: string;
   guildId: string | null;
   channelId: string;

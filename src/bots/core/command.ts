@@ -7,6 +7,14 @@ export interface OptionDeclaration {
   description: string;
   type: 'string' | 'integer' | 'channel';
   required: boolean;
+  /** Suggestions while typing come from the command's `complete` (Discord autocomplete). */
+  autocomplete?: boolean;
+}
+
+/** One autocomplete suggestion: what the user sees, and the value the option receives when picked. */
+export interface Choice {
+  name: string;
+  value: string;
 }
 
 type OptionValue<O extends OptionDeclaration> = O['type'] extends 'integer' ? number : string;
@@ -30,6 +38,11 @@ export interface CommandDefinition<
   /** Replies only the caller sees. */
   ephemeral: boolean;
   run(ctx: CommandContext, args: ArgsOf<Options>, invocation: Invocation): Promise<Reply>;
+  /**
+   * Suggestions for an `autocomplete` option from what the user has typed so far. Answered in the first
+   * response (no deferring), so it must be fast: memory or one indexed query. At most 25 are shown.
+   */
+  complete?(ctx: CommandContext, option: string, typed: string): Promise<Choice[]>;
 }
 
 export function defineCommand<const Options extends readonly OptionDeclaration[]>(
