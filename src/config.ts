@@ -93,6 +93,12 @@ export const configSchema = z.object({
     .describe(
       'How interactions arrive: the gateway (discord.js Client), HTTP POST /discord/interactions, or both.',
     ),
+  DISCORD_SHARDS: z
+    .union([z.literal('auto'), z.coerce.number().int().positive()])
+    .default('auto')
+    .describe(
+      "Gateway shards this process runs: auto (the count Discord recommends from GET /gateway/bot) or a fixed total. Ignored in processes started by discord.js's ShardingManager, which assigns their shard.",
+    ),
   FREE_SUBSCRIPTIONS_PER_GUILD: z.coerce
     .number()
     .int()

@@ -66,15 +66,21 @@ export async function startService(
     );
   }
   const http = await startHttpServer(routes, config.HTTP_PORT, log);
+  // A child of discord.js's ShardingManager gets its shard in SHARDS/SHARD_COUNT, which the Client reads itself
+  // only when no shard option is given: DISCORD_SHARDS would make every child connect every shard.
+  const shards = process.env.SHARDING_MANAGER ? undefined : config.DISCORD_SHARDS;
   const gateway =
     config.DISCORD_MODE === 'http'
       ? undefined
-      : await startGatewayBot(deps, { token, apiBaseUrl: config.DISCORD_API_BASE_URL }, log);
+      : await startGatewayBot(deps, { token, apiBaseUrl: config.DISCORD_API_BASE_URL, shards }, log);
 
   await scheduleIngest(runtime.scheduler, config);
   await runtime.scheduler.every('1 minute', notifyDeliverJob, {});
   await runtime.scheduler.start();
-  log.info({ port: http.port, mode: config.DISCORD_MODE }, 'service started');
+  log.info(
+    { port: http.port, mode: config.DISCORD_MODE, shards: gateway?.client.options.shards },
+    'service started',
+  );
 
   return {
     runtime,

@@ -3,7 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 import { listen } from '../http/listen.js';
-import { StandinGateway } from './discord-standin/gateway.js';
+import { StandinGateway, type ShardPair } from './discord-standin/gateway.js';
 import {
   DiscordHttpError,
   attachmentsFrom,
@@ -43,6 +43,12 @@ export interface StandinMessage {
   receivedAt: number;
 }
 
+/** The choices an AUTOCOMPLETE interaction was answered with (callback type 8), as Discord would show them. */
+export interface StandinAutocompleteResult {
+  interactionId: string;
+  choices: { name: string; value: string | number }[];
+}
+
 /** One REST request as the stand-in answered it (429s included), for asserting client behaviour. */
 export interface StandinRequest {
   method: string;
@@ -78,6 +84,13 @@ export interface DiscordStandinOptions {
   privilegedIntents?: number;
   /** Clock for rate-limit windows and interaction expiry; defaults to Date.now. */
   now?: () => number;
+  /** Shard count GET /gateway/bot recommends (what discord.js's `shards: 'auto'` connects); default 1. */
+  shards?: number;
+  /**
+   * `session_start_limit.max_concurrency`: shards that may IDENTIFY in the same 5 s; default 1, as for most bots.
+   * discord.js waits 5 s between shards in one bucket, so sharding tests raise it.
+   */
+  maxConcurrency?: number;
 }
 
 export interface DiscordStandin {
@@ -95,9 +108,16 @@ export interface DiscordStandin {
   commands: Record<string, unknown>[];
   /** How many 429s were served (bucket and global). */
   readonly rateLimitedCount: number;
+  /** Every autocomplete answer accepted, in order. */
+  autocompleteResults: StandinAutocompleteResult[];
+  /** Resolves with the choices once the interaction's autocomplete answer arrives; rejects after `timeoutMs` (default 5000). */
+  waitForAutocompleteResult(interactionId: string, timeoutMs?: number): Promise<StandinAutocompleteResult>;
   /** Resolves once `messages.length >= count`; rejects after `timeoutMs` (default 5000). */
   waitForMessages(count: number, timeoutMs?: number): Promise<StandinMessage[]>;
-  /** Sends INTERACTION_CREATE to every identified gateway session and registers the interaction for callbacks. */
+  /**
+   * Sends INTERACTION_CREATE to the gateway session of the shard owning the interaction's guild (shard 0 for DMs)
+   * and registers the interaction for callbacks.
+   */
   dispatchInteraction(interaction: Record<string, unknown>): Promise<void>;
   /** Registers an interaction delivered some other way (HTTP interactions) so its callback and webhooks work. */
   registerInteraction(interaction: Record<string, unknown>): void;
@@ -108,8 +128,15 @@ export interface DiscordStandin {
   recordInteractionResponse(interactionId: string, response: unknown): void;
   /** Resolves once a gateway client has identified and received READY; rejects after `timeoutMs` (default 5000). */
   waitForIdentify(timeoutMs?: number): Promise<void>;
+  /** `[shard_id, num_shards]` of every gateway session that is identified and connected now. */
+  readonly identifiedShards: ShardPair[];
   /** Subsequent posts to the channel get 403 Missing Access (50001). */
   forbidChannel(channelId: string): void;
+  /**
+   * The next request to `path` (e.g. `/channels/123/messages`, without `/api/v10`) answers `status` instead of
+   * running the route, after the rate limits counted it, as Discord's 5xx do; queued calls are served in order.
+   */
+  failNext(path: string, status: number): void;
   /** Sends op 7 RECONNECT to connected clients (they should RESUME). */
   requestReconnect(): Promise<void>;
   close(): Promise<void>;
@@ -208,6 +235,8 @@ export async function startDiscordStandin(options: DiscordStandinOptions = {}): 
   const attachmentSizeLimit = options.attachmentSizeLimit ?? 10 * 1024 * 1024;
   const knownChannels = options.channels ? new Set(options.channels) : undefined;
   const forbiddenChannels = new Set<string>();
+  /** API path → statuses still to be served by `failNext`, in order. */
+  const injectedFailures = new Map<string, number[]>();
   /** `channel:nonce` → the message an `enforce_nonce` post created, and when. */
   const nonces = new Map<string, { messageId: string; at: number }>();
 
@@ -220,6 +249,8 @@ export async function startDiscordStandin(options: DiscordStandinOptions = {}): 
   const interactionsById = new Map<string, InteractionState>();
   const interactionsByToken = new Map<string, InteractionState>();
   const messageWaiters = new Set<() => void>();
+  const autocompleteResults: StandinAutocompleteResult[] = [];
+  const autocompleteWaiters = new Set<() => void>();
   const identifyWaiters = new Set<() => void>();
   let rateLimitedCount = 0;
   let origin = '';
@@ -346,6 +377,36 @@ export async function startDiscordStandin(options: DiscordStandinOptions = {}): 
     return state;
   }
 
+  /** Discord's limits on autocomplete choices: at most 25, names 1–100 characters, string values up to 100. */
+  function validateChoices(data: Record<string, unknown>): StandinAutocompleteResult['choices'] {
+    const { choices } = data;
+    if (choices === undefined) return [];
+    if (!Array.isArray(choices))
+      throw invalidFormBody('data.choices', 'LIST_TYPE_CONVERT', 'Must be an array.');
+    if (choices.length > 25) {
+      throw invalidFormBody('data.choices', 'BASE_TYPE_MAX_LENGTH', 'Must be 25 or fewer in length.');
+    }
+    return choices.map((choice: unknown, i) => {
+      const name = isRecord(choice) ? choice.name : undefined;
+      const value = isRecord(choice) ? choice.value : undefined;
+      if (typeof name !== 'string' || name.length < 1 || name.length > 100) {
+        throw invalidFormBody(
+          `data.choices.${i}.name`,
+          'BASE_TYPE_BAD_LENGTH',
+          'Must be between 1 and 100 in length.',
+        );
+      }
+      if (!(typeof value === 'number' || (typeof value === 'string' && value.length <= 100))) {
+        throw invalidFormBody(
+          `data.choices.${i}.value`,
+          'BASE_TYPE_MAX_LENGTH',
+          'Must be 100 or fewer in length.',
+        );
+      }
+      return { name, value };
+    });
+  }
+
   function acknowledge(
     state: InteractionState,
     body: Record<string, unknown>,
@@ -379,6 +440,10 @@ export async function startDiscordStandin(options: DiscordStandinOptions = {}): 
         interaction: { id: state.id, type: state.type ?? 2, user: state.user },
       });
       state.originalId = message.id;
+    }
+    if (callbackType === 8) {
+      autocompleteResults.push({ interactionId: state.id, choices: validateChoices(data) });
+      for (const wake of [...autocompleteWaiters]) wake();
     }
     if (callbackType === 5) {
       state.deferred = true;
@@ -488,8 +553,13 @@ export async function startDiscordStandin(options: DiscordStandinOptions = {}): 
         status: 200,
         body: {
           url: gatewayUrl,
-          shards: 1,
-          session_start_limit: { total: 1000, remaining: 999, reset_after: 0, max_concurrency: 1 },
+          shards: options.shards ?? 1,
+          session_start_limit: {
+            total: 1000,
+            remaining: 999,
+            reset_after: 0,
+            max_concurrency: options.maxConcurrency ?? 1,
+          },
         },
       }),
     },
@@ -850,6 +920,9 @@ export async function startDiscordStandin(options: DiscordStandinOptions = {}): 
     }
 
     if (body === undefined) return reply(413, { message: 'Request entity too large', code: 40005 }, headers);
+    const injected = injectedFailures.get(url.pathname.slice(apiPrefix.length))?.shift();
+    if (injected !== undefined)
+      return reply(injected, { message: `${injected}: Injected failure`, code: 0 }, headers);
     try {
       const result = await route.handle({
         params: routeParams,
@@ -935,6 +1008,19 @@ export async function startDiscordStandin(options: DiscordStandinOptions = {}): 
     get rateLimitedCount() {
       return rateLimitedCount;
     },
+    autocompleteResults,
+    async waitForAutocompleteResult(interactionId, timeoutMs = 5000) {
+      const find = () => autocompleteResults.find((result) => result.interactionId === interactionId);
+      await waitFor(
+        () => find() !== undefined,
+        autocompleteWaiters,
+        timeoutMs,
+        () => `autocomplete ${interactionId}`,
+      );
+      const result = find();
+      if (!result) throw new Error(`discord stand-in: no autocomplete answer for ${interactionId}`);
+      return result;
+    },
     async waitForMessages(count, timeoutMs = 5000) {
       await waitFor(
         () => messages.length >= count,
@@ -949,7 +1035,10 @@ export async function startDiscordStandin(options: DiscordStandinOptions = {}): 
         throw new Error('discord stand-in: no identified gateway session to dispatch INTERACTION_CREATE to');
       }
       register(interaction);
-      await gateway.dispatch('INTERACTION_CREATE', interaction);
+      const guildId = typeof interaction.guild_id === 'string' ? interaction.guild_id : undefined;
+      if ((await gateway.dispatchForGuild(guildId, 'INTERACTION_CREATE', interaction)) === 0) {
+        throw new Error(`discord stand-in: no gateway session owns the shard of guild ${guildId ?? '(DM)'}`);
+      }
     },
     registerInteraction(interaction) {
       register(interaction);
@@ -959,6 +1048,9 @@ export async function startDiscordStandin(options: DiscordStandinOptions = {}): 
       if (!state) throw unknownInteraction();
       if (!isRecord(response)) throw invalidFormBody('type', 'BASE_TYPE_REQUIRED', 'This field is required');
       acknowledge(state, response, []);
+    },
+    get identifiedShards() {
+      return gateway.identifiedShards;
     },
     waitForIdentify(timeoutMs = 5000) {
       return waitFor(
@@ -970,6 +1062,9 @@ export async function startDiscordStandin(options: DiscordStandinOptions = {}): 
     },
     forbidChannel(channelId) {
       forbiddenChannels.add(channelId);
+    },
+    failNext(path, status) {
+      injectedFailures.set(path, [...(injectedFailures.get(path) ?? []), status]);
     },
     requestReconnect() {
       return gateway.requestReconnect();

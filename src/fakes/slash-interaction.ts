@@ -1,4 +1,4 @@
-// Builds a `/dota …` APPLICATION_COMMAND interaction shaped like Discord's, for the demo and tests.
+// Builds `/dota …` APPLICATION_COMMAND and AUTOCOMPLETE interactions shaped like Discord's, for the demo and tests.
 import { randomBytes } from 'node:crypto';
 
 export interface SlashInteractionInput {
@@ -11,7 +11,7 @@ export interface SlashInteractionInput {
   permissions: string;
   /** Subcommand path after /dota, e.g. ['subscribe', 'player']. */
   path: readonly string[];
-  options: { name: string; type: number; value: string | number }[];
+  options: { name: string; type: number; value: string | number; focused?: boolean }[];
 }
 
 let counter = 0;
@@ -61,4 +61,19 @@ export function slashInteraction(
     context: 0,
     attachment_size_limit: 10485760,
   };
+}
+
+/**
+ * The AUTOCOMPLETE interaction (type 4) Discord sends while the user types into option `focused`: the same
+ * shape as the command, every value a string as typed so far, and `focused: true` on the option being typed.
+ */
+export function autocompleteInteraction(
+  input: SlashInteractionInput & { focused: string },
+): Record<string, unknown> & { id: string; token: string } {
+  const options = input.options.map((option) => ({
+    ...option,
+    value: String(option.value),
+    ...(option.name === input.focused ? { focused: true } : {}),
+  }));
+  return { ...slashInteraction({ ...input, options }), type: 4 };
 }

@@ -9,6 +9,7 @@ export const notifyDeliverJob: JobDefinition<Record<string, never>> = {
   async run(ctx) {
     if (!ctx.notifier) throw new Error('notify.deliver runs only in processes with a chat sender');
     const totals = await ctx.notifier.deliverPending();
-    if (totals.sent + totals.failed + totals.retried > 0) ctx.log.info(totals, 'deliveries processed');
+    if (totals.sent + totals.failed + totals.retried + totals.skipped > 0)
+      ctx.log.info(totals, 'deliveries processed');
   },
 };

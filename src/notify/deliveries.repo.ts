@@ -45,24 +45,37 @@ export async function queueDeliveries(
   return result.rowCount;
 }
 
-/** A sender that crashed mid-send leaves a row 'sending'; after this long another process may take it over. */
-const STALE_CLAIM = `interval '5 minutes'`;
+/**
+ * A sender that crashed mid-send leaves a row 'sending'; after this long another process may take it over and
+ * send again with the same nonce. It must stay inside Discord's nonce memory ("the past few minutes") so that
+ * resend is deduplicated, and above the sender's own deadline so a live sender is never overtaken.
+ */
+const STALE_CLAIM = `interval '2 minutes'`;
 /** A retried delivery waits this long times its attempts before it is claimed again. */
 const RETRY_STEP = `interval '15 seconds'`;
 
-/** Atomically takes up to `limit` deliveries to send; concurrent notifiers never get the same row. */
-export async function claimDeliveries(db: Db, limit: number): Promise<DeliveryRow[]> {
+/**
+ * Atomically takes up to `limit` deliveries to send, only for `platforms` (those this process can post to);
+ * concurrent notifiers never get the same row.
+ */
+export async function claimDeliveries(
+  db: Db,
+  limit: number,
+  platforms: readonly string[],
+): Promise<DeliveryRow[]> {
+  if (platforms.length === 0) return [];
   const result = await db.raw<{ rows: DeliveryRow[] }>(
     `UPDATE deliveries d SET status = 'sending', claimed_at = now(), attempts = d.attempts + 1
      WHERE d.id IN (
        SELECT id FROM deliveries
-       WHERE (status = 'pending' AND (claimed_at IS NULL OR claimed_at < now() - ${RETRY_STEP} * attempts))
-          OR (status = 'sending' AND claimed_at < now() - ${STALE_CLAIM})
+       WHERE platform = ANY(?::text[]) AND
+         ((status = 'pending' AND (claimed_at IS NULL OR claimed_at < now() - ${RETRY_STEP} * attempts))
+          OR (status = 'sending' AND claimed_at < now() - ${STALE_CLAIM}))
        ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED)
      RETURNING d.*`,
-    [limit],
+    [[...platforms], limit],
   );
-  return result.rows;
+  return result.rows.sort((a, b) => a.id - b.id);
 }
 
 export async function markSent(db: Db, id: number, messageId: string): Promise<void> {
@@ -73,8 +86,10 @@ export async function markSent(db: Db, id: number, messageId: string): Promise<v
 
 /** Transient failure: back to pending (claimable after a backoff), or failed when out of attempts. */
 export async function markRetry(db: Db, id: number, error: string, maxAttempts: number): Promise<void> {
+  // A row another sender already completed stays sent.
   await db('deliveries')
     .where({ id })
+    .whereNot({ status: 'sent' })
     .update({
       status: db.raw(`CASE WHEN attempts >= ? THEN 'failed' ELSE 'pending' END`, [maxAttempts]),
       last_error: error,
@@ -83,7 +98,10 @@ export async function markRetry(db: Db, id: number, error: string, maxAttempts: 
 }
 
 export async function markFailed(db: Db, id: number, error: string): Promise<void> {
-  await db('deliveries').where({ id }).update({ status: 'failed', last_error: error, claimed_at: null });
+  await db('deliveries')
+    .where({ id })
+    .whereNot({ status: 'sent' })
+    .update({ status: 'failed', last_error: error, claimed_at: null });
 }
 
 export async function countPendingDeliveries(db: Db): Promise<number> {

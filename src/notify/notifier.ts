@@ -6,22 +6,32 @@ import { isAppError } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { Renderer } from '../render/renderer.js';
 import type { Db } from '../store/db.js';
-import { findMatch, type StoredMatch } from '../store/matches.repo.js';
-import { findSubscription, pauseSubscriptionsForChannel } from '../store/subscriptions.repo.js';
+import { findMatch } from '../store/matches.repo.js';
+import { pauseSubscriptionsForChannel } from '../store/subscriptions.repo.js';
+import { loadMatchAudience, type MatchAudience } from './alert-audience.repo.js';
+import { createClaimQueue } from './claim-queue.js';
 import { claimDeliveries, markFailed, markRetry, markSent, type DeliveryRow } from './deliveries.repo.js';
-import { alertReply } from './match-alert.js';
+import { alertReply, type AlertMatch } from './match-alert.js';
 
-/** Posts to one platform. Throws AppError kind 'permanent' when the destination can never accept it. */
+/** Posts to one platform. */
 export interface ChatSender {
   platform: string;
-  /** `nonce` is unique per delivery, so the platform can drop a repeat of a send whose answer we never saw. */
+  /**
+   * `nonce` is unique per delivery, so the platform can drop a repeat of a send whose answer we never saw.
+   * Throws an AppError of kind 'permanent' when the destination can never accept it (deleted channel, lost
+   * permission): its `userMessage`, a short sentence, becomes the pause reason the guild sees in `/dota status`.
+   */
   send(channelId: string, reply: Reply, nonce: string): Promise<{ messageId: string }>;
 }
 
 export interface DeliveryTotals {
   sent: number;
+  /** Refused for good: the delivery failed and the channel's subscriptions are paused. */
   failed: number;
+  /** Transient failure: back to pending for a later pass, or failed once out of attempts. */
   retried: number;
+  /** No active subscription in that channel covers the match any more (unsubscribed or paused since). */
+  skipped: number;
 }
 
 export interface Notifier {
@@ -29,62 +39,80 @@ export interface Notifier {
   deliverPending(): Promise<DeliveryTotals>;
 }
 
-const BATCH = 25;
-const MAX_ATTEMPTS = 5;
-
-interface Recap {
-  stored: StoredMatch;
-  reply: Reply;
-}
-
-export function createNotifier(deps: {
+export interface NotifierDeps {
   db: Db;
   render: Renderer;
   senders: readonly ChatSender[];
   log: Logger;
-}): Notifier {
+  /**
+   * Sends in flight at once. The platform's own limiter sets the pace (Discord: 50/s globally); this only has
+   * to cover the round trip of each send and its ledger update: 16 × a ~100 ms round trip is well above 50/s.
+   */
+  concurrency?: number;
+}
+
+const DEFAULT_CONCURRENCY = 16;
+const MAX_ATTEMPTS = 5;
+const NO_AUDIENCE = 'skipped: no active subscription in this channel covers the match any more';
+
+interface Recap {
+  alert: AlertMatch;
+  reply: Reply;
+}
+
+/** Stored for a later await: without a handler attached now, an early rejection would be reported unhandled. */
+function kept<T>(promise: Promise<T>): Promise<T> {
+  promise.catch(() => undefined);
+  return promise;
+}
+
+export function createNotifier(deps: NotifierDeps): Notifier {
   const { db, log } = deps;
+  const concurrency = deps.concurrency ?? DEFAULT_CONCURRENCY;
   const senders = new Map(deps.senders.map((sender) => [sender.platform, sender]));
+  const platforms = [...senders.keys()];
 
   async function loadRecap(matchId: number): Promise<Recap> {
     const stored = await findMatch(db, matchId);
     if (!stored) throw new Error(`match ${matchId} is not stored`);
-    return { stored, reply: await buildMatchRecap(deps.render, stored, await loadRecapData(db, stored)) };
+    const data = await loadRecapData(db, stored);
+    const reply = await buildMatchRecap(deps.render, stored, data);
+    return { alert: { stored, leagueName: data.leagueName }, reply };
   }
 
   async function deliverOne(
     delivery: DeliveryRow,
-    recaps: Map<number, Promise<Recap>>,
+    recap: Promise<Recap>,
+    audience: Promise<MatchAudience> | undefined,
   ): Promise<keyof DeliveryTotals> {
     try {
       const sender = senders.get(delivery.platform);
-      if (!sender) throw new Error(`no ${delivery.platform} sender in this process`);
-      // One render per match per pass, however many channels receive it.
-      let recap = recaps.get(delivery.match_id);
-      if (!recap) recaps.set(delivery.match_id, (recap = loadRecap(delivery.match_id)));
-      const { stored, reply } = await recap;
-      const subscription = delivery.subscription_id
-        ? await findSubscription(db, delivery.subscription_id)
-        : undefined;
+      if (!sender || !audience) throw new Error(`no ${delivery.platform} sender in this process`);
+      const { alert, reply } = await recap;
+      const targets = (await audience).get(delivery.channel_id) ?? [];
+      if (targets.length === 0) {
+        await markFailed(db, delivery.id, NO_AUDIENCE);
+        return 'skipped';
+      }
       const { messageId } = await sender.send(
         delivery.channel_id,
-        alertReply(reply, stored, subscription),
+        alertReply(reply, alert, targets),
         `ddd-${delivery.id}`,
       );
       await markSent(db, delivery.id, messageId);
       return 'sent';
     } catch (error) {
-      const reason = error instanceof Error ? error.message : String(error);
+      const detail = error instanceof Error ? error.message : String(error);
       if (isAppError(error) && error.kind === 'permanent') {
-        await markFailed(db, delivery.id, reason);
-        await pauseSubscriptionsForChannel(db, delivery.platform, delivery.channel_id, reason);
+        await markFailed(db, delivery.id, detail);
+        await pauseSubscriptionsForChannel(db, delivery.platform, delivery.channel_id, error.userMessage);
         log.warn(
-          { delivery: delivery.id, channel: delivery.channel_id, reason },
+          { delivery: delivery.id, channel: delivery.channel_id, reason: detail },
           'destination refused: subscriptions paused',
         );
         return 'failed';
       }
-      await markRetry(db, delivery.id, reason, MAX_ATTEMPTS);
+      await markRetry(db, delivery.id, detail, MAX_ATTEMPTS);
       log.warn(
         { delivery: delivery.id, err: error, attempts: delivery.attempts },
         'delivery will be retried',
@@ -95,15 +123,55 @@ export function createNotifier(deps: {
 
   return {
     async deliverPending() {
-      const totals: DeliveryTotals = { sent: 0, failed: 0, retried: 0 };
+      const totals: DeliveryTotals = { sent: 0, failed: 0, retried: 0, skipped: 0 };
+      // One render per match per pass, however many channels receive it.
       const recaps = new Map<number, Promise<Recap>>();
-      for (
-        let batch = await claimDeliveries(db, BATCH);
-        batch.length > 0;
-        batch = await claimDeliveries(db, BATCH)
-      ) {
-        for (const delivery of batch) totals[await deliverOne(delivery, recaps)] += 1;
-      }
+      const recapOf = (matchId: number): Promise<Recap> => {
+        let recap = recaps.get(matchId);
+        if (!recap) recaps.set(matchId, (recap = kept(loadRecap(matchId))));
+        return recap;
+      };
+      // Whom each alert names: one query per match × platform in each claimed batch.
+      const audiences = new Map<number, Promise<MatchAudience>>();
+      const onClaimed = (rows: readonly DeliveryRow[]) => {
+        const groups = new Map<string, DeliveryRow[]>();
+        for (const row of rows) {
+          const key = `${row.match_id}:${row.platform}`;
+          groups.set(key, [...(groups.get(key) ?? []), row]);
+        }
+        for (const group of groups.values()) {
+          const [first] = group;
+          if (!first) continue;
+          const channels = group.map((row) => row.channel_id);
+          const audience = kept(
+            recapOf(first.match_id).then(({ alert }) =>
+              loadMatchAudience(db, alert.stored, first.platform, channels),
+            ),
+          );
+          for (const row of group) audiences.set(row.id, audience);
+        }
+      };
+      const queue = createClaimQueue(
+        (limit) => claimDeliveries(db, limit, platforms),
+        concurrency,
+        onClaimed,
+      );
+      const worker = async () => {
+        for (let delivery = await queue.next(); delivery; delivery = await queue.next()) {
+          try {
+            const outcome = await deliverOne(
+              delivery,
+              recapOf(delivery.match_id),
+              audiences.get(delivery.id),
+            );
+            totals[outcome] += 1;
+          } finally {
+            audiences.delete(delivery.id);
+            queue.done(delivery);
+          }
+        }
+      };
+      await Promise.all(Array.from({ length: concurrency }, worker));
       return totals;
     },
   };

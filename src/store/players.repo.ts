@@ -1,5 +1,6 @@
 // Players: tracking, private-profile state, and the timestamps convergence works from.
-import { toSteamId64 } from '../ingest/steam/steam-ids.js';
+import { toAccountId, toSteamId64 } from '../ingest/steam/steam-ids.js';
+import type { SteamPlayerSummary } from '../ingest/steam/steam.schemas.js';
 import type { Db } from './db.js';
 
 export interface PlayerRow {
@@ -11,6 +12,23 @@ export interface PlayerRow {
   is_private: boolean;
   history_checked_at: Date | null;
   refreshed_at: Date | null;
+}
+
+const PLAYER_COLUMNS = [
+  'account_id',
+  'steamid64',
+  'persona',
+  'avatar_url',
+  'tracked',
+  'is_private',
+  'history_checked_at',
+  'refreshed_at',
+] as const;
+
+export async function findPlayer(db: Db, accountId: number): Promise<PlayerRow | undefined> {
+  return db('players')
+    .where({ account_id: accountId })
+    .first<PlayerRow | undefined>(...PLAYER_COLUMNS);
 }
 
 /** Marks a player tracked, creating the stub if needed. */
@@ -67,6 +85,15 @@ export interface PlayerProfile {
   persona: string;
   avatar_url: string | null;
   profile_url: string | null;
+}
+
+export function toPlayerProfile(summary: SteamPlayerSummary): PlayerProfile {
+  return {
+    account_id: toAccountId(summary.steamid),
+    persona: summary.personaname,
+    avatar_url: summary.avatarfull ?? summary.avatar ?? null,
+    profile_url: summary.profileurl ?? null,
+  };
 }
 
 /**

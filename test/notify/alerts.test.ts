@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { subscribePlayerCommand } from '../../src/bots/core/commands/subscribe-player.command.js';
+import { subscribePlayerCommand } from '../../src/bots/core/commands/subscribe.command.js';
 import type { CommandContext, Invocation } from '../../src/bots/core/command-context.js';
 import { createDiscordRest } from '../../src/bots/discord/discord-rest.js';
 import { createDiscordSender } from '../../src/bots/discord/discord-sender.js';

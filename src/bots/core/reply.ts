@@ -20,6 +20,8 @@ export interface Reply {
   text?: string;
   fields?: ReplyField[];
   footer?: string;
+  /** A small picture beside the title (a player's avatar); a public https URL, not an attachment. */
+  thumbnailUrl?: string;
   /** Accent colour, 0xRRGGBB. */
   color?: number;
   /** The main image, shown in the reply itself. */

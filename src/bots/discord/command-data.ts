@@ -14,13 +14,15 @@ export const ROOT_COMMAND = 'dota';
 
 function toOption(option: OptionDeclaration): APIApplicationCommandBasicOption {
   const base = { name: option.name, description: option.description, required: option.required };
+  // Discord then sends what the user types as AUTOCOMPLETE interactions; only string and number options take it.
+  const autocomplete = option.autocomplete ? { autocomplete: true as const } : {};
   switch (option.type) {
     case 'integer':
-      return { ...base, type: ApplicationCommandOptionType.Integer, min_value: 1 };
+      return { ...base, ...autocomplete, type: ApplicationCommandOptionType.Integer, min_value: 1 };
     case 'channel':
       return { ...base, type: ApplicationCommandOptionType.Channel, channel_types: [ChannelType.GuildText] };
     case 'string':
-      return { ...base, type: ApplicationCommandOptionType.String, max_length: 200 };
+      return { ...base, ...autocomplete, type: ApplicationCommandOptionType.String, max_length: 200 };
   }
 }
 

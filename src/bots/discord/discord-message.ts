@@ -26,6 +26,7 @@ export function toDiscordMessage(reply: Reply): DiscordMessage {
   if (reply.title) embed.title = cut(reply.title, LIMITS.title);
   if (reply.url) embed.url = reply.url;
   if (reply.text) embed.description = cut(reply.text, LIMITS.description);
+  if (reply.thumbnailUrl) embed.thumbnail = { url: reply.thumbnailUrl };
   if (reply.color !== undefined) embed.color = reply.color;
   if (reply.footer) embed.footer = { text: cut(reply.footer, LIMITS.footer) };
   if (reply.fields?.length) {

@@ -45,7 +45,8 @@ export function interactionsRoute(
       if (typeof interaction !== 'object' || interaction === null || typeof interaction.type !== 'number') {
         return sendJson(response, 400, { error: 'body is not an interaction' });
       }
-      const outcome = handleInteraction(deps, interaction);
+      // Autocomplete answers with its choices in this response, so it is awaited; commands come back deferred at once.
+      const outcome = await handleInteraction(deps, interaction);
       sendJson(response, 200, outcome.response);
       if (outcome.followUp) {
         response.once('finish', () => void outcome.followUp?.());

@@ -7,6 +7,7 @@ import {
   PermissionFlagsBits,
   Routes,
   type APIApplicationCommandInteractionDataOption,
+  type APIApplicationCommandOptionChoice,
   type APIInteraction,
   type APIInteractionResponse,
   type REST,
@@ -25,10 +26,15 @@ export interface InteractionDeps {
   rest: REST;
   applicationId: string;
   log: Logger;
+  /** Autocomplete answers slower than this get no choices, inside Discord's 3 s; default 2000 ms. */
+  autocompleteTimeoutMs?: number;
 }
 
 export interface InteractionOutcome {
-  /** The first response, due within Discord's 3 seconds: sent as the HTTP body or to the callback route. */
+  /**
+   * The first response, due within Discord's 3 seconds: sent as the HTTP body or to the callback route.
+   * Commands get it at once (a deferral); autocomplete cannot be deferred, so its choices are computed first.
+   */
   response: APIInteractionResponse;
   /** The slow part, run after the response is sent; never rejects. */
   followUp?: () => Promise<void>;
@@ -74,14 +80,34 @@ function canManageGuild(interaction: APIInteraction): boolean {
   return (bits & PermissionFlagsBits.ManageGuild) !== 0n || (bits & PermissionFlagsBits.Administrator) !== 0n;
 }
 
-export function handleInteraction(deps: InteractionDeps, interaction: APIInteraction): InteractionOutcome {
+function findCommand(
+  deps: InteractionDeps,
+  options: readonly RawOption[] | undefined,
+): { path: string[]; leaf: readonly RawOption[]; command: AnyCommand | undefined } {
+  const { path, leaf } = commandPath(options);
+  const command = deps.commands.find((candidate) => candidate.path.join(' ') === path.join(' '));
+  return { path, leaf, command };
+}
+
+/** Decides the first response; never rejects (a failing autocomplete answers with no choices). */
+export async function handleInteraction(
+  deps: InteractionDeps,
+  interaction: APIInteraction,
+): Promise<InteractionOutcome> {
   if (interaction.type === InteractionType.Ping) return { response: { type: InteractionResponseType.Pong } };
+  if (interaction.type === InteractionType.ApplicationCommandAutocomplete) {
+    // Type 8 is the only answer Discord takes for autocomplete: another command's gets an empty list.
+    const choices =
+      interaction.data.name === ROOT_COMMAND ? await autocompleteChoices(deps, interaction.data.options) : [];
+    return {
+      response: { type: InteractionResponseType.ApplicationCommandAutocompleteResult, data: { choices } },
+    };
+  }
   if (interaction.type !== InteractionType.ApplicationCommand || interaction.data.name !== ROOT_COMMAND) {
     return { response: ephemeralMessage('This interaction is not supported.') };
   }
   const data = interaction.data as { options?: RawOption[] };
-  const { path, leaf } = commandPath(data.options);
-  const command = deps.commands.find((candidate) => candidate.path.join(' ') === path.join(' '));
+  const { path, leaf, command } = findCommand(deps, data.options);
   if (!command)
     return { response: ephemeralMessage(`Unknown command /dota ${path.join(' ')}. Try /dota help.`) };
   const invocation: Invocation = {
@@ -103,6 +129,43 @@ export function handleInteraction(deps: InteractionDeps, interaction: APIInterac
     },
     followUp: () => runAndEdit(deps, interaction, command, args, invocation),
   };
+}
+
+/** Discord shows 25 choices at most and refuses names or string values longer than 100 characters. */
+const MAX_CHOICES = 25;
+const MAX_CHOICE_LENGTH = 100;
+
+async function autocompleteChoices(
+  deps: InteractionDeps,
+  options: readonly RawOption[] | undefined,
+): Promise<APIApplicationCommandOptionChoice[]> {
+  const { path, leaf, command } = findCommand(deps, options);
+  const focused = leaf.find((option) => 'focused' in option && option.focused === true);
+  if (!command?.complete || !focused || !('value' in focused)) return [];
+  const declared = (command.options as readonly OptionDeclaration[]).find((o) => o.name === focused.name);
+  if (!declared?.autocomplete) return [];
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    const timeoutMs = deps.autocompleteTimeoutMs ?? 2000;
+    const timedOut = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`autocomplete took over ${timeoutMs} ms`)), timeoutMs);
+    });
+    const choices = await Promise.race([
+      command.complete(deps.ctx, declared.name, String(focused.value)),
+      timedOut,
+    ]);
+    return choices.slice(0, MAX_CHOICES).map((choice) => ({
+      name: choice.name.slice(0, MAX_CHOICE_LENGTH),
+      // An integer option's choices must be numbers; a string option's values are capped like names.
+      value: declared.type === 'integer' ? Number(choice.value) : choice.value.slice(0, MAX_CHOICE_LENGTH),
+    }));
+  } catch (error) {
+    // Discord shows "Loading options failed" for an error; an empty list lets the user keep typing.
+    deps.log.error({ err: error, command: path, option: declared.name }, 'autocomplete failed');
+    return [];
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 async function runAndEdit(

@@ -45,8 +45,13 @@ interface DispatchRecord {
   d: unknown;
 }
 
+/** `[shard_id, num_shards]` as sent in IDENTIFY; a client that sends none is `[0, 1]`. */
+export type ShardPair = readonly [number, number];
+
 interface Session {
   id: string;
+  /** Which slice of the guilds this session receives events for. */
+  shard: ShardPair;
   seq: number;
   /** READY has been written to the socket. */
   ready: boolean;
@@ -67,6 +72,22 @@ interface Connection {
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** IDENTIFY's `shard` field, or undefined when it is not a valid `[id, count]` pair (Discord closes with 4010). */
+function shardPair(value: unknown): ShardPair | undefined {
+  if (value === undefined) return [0, 1];
+  if (!Array.isArray(value) || value.length !== 2) return undefined;
+  const [id, count] = value as unknown[];
+  if (typeof id !== 'number' || typeof count !== 'number') return undefined;
+  if (!Number.isInteger(id) || !Number.isInteger(count)) return undefined;
+  return count >= 1 && id >= 0 && id < count ? [id, count] : undefined;
+}
+
+/** Discord's routing rule: a guild's events go to shard `(guild_id >> 22) % num_shards`; DMs go to shard 0. */
+export function shardOfGuild(guildId: string | undefined, shardCount: number): number {
+  if (guildId === undefined) return 0;
+  return Number((BigInt(guildId) >> 22n) % BigInt(shardCount));
 }
 
 /**
@@ -95,7 +116,14 @@ export class StandinGateway {
 
   /** Sessions that identified, got READY, and are connected right now. */
   get identifiedCount(): number {
-    return [...this.sessions.values()].filter((s) => s.ready && s.connection !== undefined).length;
+    return this.identifiedShards.length;
+  }
+
+  /** The shard pair of each session that identified, got READY, and is connected right now. */
+  get identifiedShards(): ShardPair[] {
+    return [...this.sessions.values()]
+      .filter((s) => s.ready && s.connection !== undefined)
+      .map((s) => s.shard);
   }
 
   handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
@@ -205,16 +233,14 @@ export class StandinGateway {
     if ((intents & privilegedIntentBits & ~this.options.privilegedIntents) !== 0) {
       return this.closeWith(connection, close.disallowedIntents);
     }
-    // /gateway/bot recommends one shard, so [0, 1] is the only shard pair this stand-in can serve.
-    if (d.shard !== undefined) {
-      const shard: unknown = d.shard;
-      if (!Array.isArray(shard) || shard[0] !== 0 || shard[1] !== 1)
-        return this.closeWith(connection, close.invalidShard);
-    }
+    // Any valid pair is served, as by Discord: the count /gateway/bot recommends is advice, not a rule.
+    const shard = shardPair(d.shard);
+    if (!shard) return this.closeWith(connection, close.invalidShard);
     if (d.compress === true && connection.compression === 'none') connection.compression = 'payload';
 
     const session: Session = {
       id: randomBytes(16).toString('hex'),
+      shard,
       seq: 0,
       ready: false,
       replay: [],
@@ -236,7 +262,7 @@ export class StandinGateway {
       guilds: [],
       session_id: session.id,
       resume_gateway_url: this.options.resumeUrl(),
-      shard: [0, 1],
+      shard,
       application: { id: applicationId, flags: 0 },
       private_channels: [],
       relationships: [],
@@ -318,6 +344,18 @@ export class StandinGateway {
    */
   async dispatch(t: string, d: unknown): Promise<number> {
     const sessions = [...this.sessions.values()];
+    await Promise.all(sessions.map((session) => this.dispatchTo(session, t, d)));
+    return sessions.length;
+  }
+
+  /**
+   * Sends a guild's dispatch only to the sessions whose shard owns that guild (DMs: shard 0), as Discord routes
+   * INTERACTION_CREATE. Returns how many sessions it was queued for.
+   */
+  async dispatchForGuild(guildId: string | undefined, t: string, d: unknown): Promise<number> {
+    const sessions = [...this.sessions.values()].filter(
+      (session) => shardOfGuild(guildId, session.shard[1]) === session.shard[0],
+    );
     await Promise.all(sessions.map((session) => this.dispatchTo(session, t, d)));
     return sessions.length;
   }

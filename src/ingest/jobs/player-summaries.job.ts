@@ -1,8 +1,6 @@
 // ingest.player-summaries: persona, avatar and profile URL for the players whose profile is oldest.
-import { profilesDueForRefresh, storeProfiles, type PlayerProfile } from '../../store/players.repo.js';
+import { profilesDueForRefresh, storeProfiles, toPlayerProfile } from '../../store/players.repo.js';
 import { MAX_SUMMARIES_PER_CALL } from '../steam/steam-client.js';
-import { toAccountId } from '../steam/steam-ids.js';
-import type { SteamPlayerSummary } from '../steam/steam.schemas.js';
 import { requirePositiveInteger, type JobDefinition } from './job.js';
 
 export interface PlayerSummariesJobData {
@@ -12,15 +10,6 @@ export interface PlayerSummariesJobData {
 
 const NAME = 'ingest.player-summaries';
 const DEFAULT_LIMIT = 500;
-
-function toProfile(summary: SteamPlayerSummary): PlayerProfile {
-  return {
-    account_id: toAccountId(summary.steamid),
-    persona: summary.personaname,
-    avatar_url: summary.avatarfull ?? summary.avatar ?? null,
-    profile_url: summary.profileurl ?? null,
-  };
-}
 
 export const playerSummariesJob: JobDefinition<PlayerSummariesJobData> = {
   name: NAME,
@@ -37,7 +26,7 @@ export const playerSummariesJob: JobDefinition<PlayerSummariesJobData> = {
       const asked = new Set(batch.map((player) => player.steamid64));
       const summaries = await ctx.steam.getPlayerSummaries([...asked]);
       // Only profiles we asked for: a stray id in Valve's answer must not touch another row.
-      const profiles = summaries.filter((summary) => asked.has(summary.steamid)).map(toProfile);
+      const profiles = summaries.filter((summary) => asked.has(summary.steamid)).map(toPlayerProfile);
       // Each batch commits on its own, so a failure later in the run keeps the progress made.
       await storeProfiles(
         ctx.db,

@@ -64,7 +64,7 @@ function parseResult<T>(
   if (status === STATUS_PRIVATE_PROFILE) {
     throw new AppError('steam_private_profile', `${endpoint}: ${statusDetail ?? 'private profile'}`, {
       userMessage:
-        'This profile hides its match data. In Dota 2: Settings → Social → enable "Expose Public Match Data".',
+        'This profile hides its match data. In Dota 2: Settings → Options → Social → enable "Expose Public Match Data".',
     });
   }
   if (error !== undefined || (status !== undefined && !okStatuses.includes(status))) {
