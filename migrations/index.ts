@@ -6,7 +6,7 @@ import * as steamRate from './20261128_0003_steam_rate.js';
 import * as deadLetters from './20261128_0004_dead_letters.js';
 import * as parsedTimelines from './20261128_0005_parsed_timelines.js';
 import * as picksBans from './20261128_0006_picks_bans.js';
-import * as accountLinks from './20261205_0007_account_links.js';
+import * as linksGuildIndexes from './20261205_0007_links_guild_indexes.js';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -20,7 +20,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '20261128_0004_dead_letters': deadLetters,
   '20261128_0005_parsed_timelines': parsedTimelines,
   '20261128_0006_picks_bans': picksBans,
-  '20261205_0007_account_links': accountLinks,
+  '20261205_0007_links_guild_indexes': linksGuildIndexes,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

@@ -20,3 +20,7 @@ export async function insertMissingHeroes(db: Db, heroes: readonly HeroRow[]): P
     .returning<{ id: number }[]>('id');
   return inserted.map((row) => row.id);
 }
+
+export async function listHeroes(db: Db): Promise<HeroRow[]> {
+  return db('heroes').select<HeroRow[]>('id', 'name', 'localized_name');
+}

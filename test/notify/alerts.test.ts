@@ -1,3 +1,4 @@
+// Match alerts end to end: the real scheduler, ledger, notifier and discord.js REST against the Discord stand-in.
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { subscribePlayerCommand } from '../../src/bots/core/commands/subscribe.command.js';
 import type { CommandContext, Invocation } from '../../src/bots/core/command-context.js';
@@ -151,13 +152,18 @@ describe('match alerts through the real scheduler, ledger and Discord REST', () 
       { start_at_match_seq_num: 7215564751, matches_requested: 1 },
     );
 
-    expect(await notifier().deliverPending()).toEqual({ sent: 0, failed: 1, retried: 0 });
+    expect(await notifier().deliverPending()).toEqual({ sent: 0, failed: 1, retried: 0, skipped: 0 });
     expect(await test.db('deliveries').first()).toMatchObject({ status: 'failed' });
     const subscription = await test
       .db('subscriptions')
       .first<{ paused_at: Date | null; pause_reason: string }>();
     expect(subscription?.paused_at).toBeInstanceOf(Date);
-    expect(subscription?.pause_reason).toMatch(/403/);
+    expect(subscription?.pause_reason).toBe(
+      'Discord: Missing Access (403) — the bot lost permission to post in this channel',
+    );
+    expect(await test.db('deliveries').first()).toMatchObject({
+      last_error: expect.stringContaining('403') as unknown,
+    });
     expect(channelPosts()).toHaveLength(0);
   });
 });

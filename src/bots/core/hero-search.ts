@@ -1,6 +1,7 @@
 // Fuzzy hero lookup for /dota hero: names, initials, community aliases and typos, over a per-database memory cache.
 import type { Clock } from '../../clock.js';
 import type { Db } from '../../store/db.js';
+import { listHeroes } from '../../store/heroes.repo.js';
 
 /** A hero as users know it. */
 export interface Hero {
@@ -23,6 +24,8 @@ export const MAX_HERO_CHOICES = 25;
 // Heroes change a few times a year; ten minutes keeps a rename or a new hero from lingering all day.
 const CACHE_TTL_MS = 10 * 60_000;
 const INTERNAL_PREFIX = 'npc_dota_hero_';
+/** No hero name is longer; the edit-distance work grows with the input, so longer input is cut. */
+const MAX_TYPED = 40;
 
 interface IndexedHero extends Hero {
   /** Normalized name without spaces: `antimage`. */
@@ -84,14 +87,7 @@ function indexHero(hero: Hero, heroAliases: readonly string[]): IndexedHero {
 }
 
 async function readHeroes(db: Db): Promise<IndexedHero[]> {
-  const [rows, heroAliases] = await Promise.all([
-    db('heroes').select<{ id: number; name: string; localized_name: string }[]>(
-      'id',
-      'name',
-      'localized_name',
-    ),
-    aliases(),
-  ]);
+  const [rows, heroAliases] = await Promise.all([listHeroes(db), aliases()]);
   return rows
     .map((row) =>
       indexHero(
@@ -214,7 +210,7 @@ export async function searchHeroes(
   limit: number = MAX_HERO_CHOICES,
 ): Promise<Hero[]> {
   const heroes = await loadIndex(source, CACHE_TTL_MS);
-  const query = normalize(typed);
+  const query = normalize(typed.slice(0, MAX_TYPED));
   if (query === '') return typed.trim() === '' ? heroes.slice(0, limit).map(plain) : [];
   return heroes
     .map((hero) => rank(hero, query))
@@ -235,7 +231,7 @@ export async function findHeroById(source: HeroSource, id: number): Promise<Hero
 /** The `count` heroes whose name, words or aliases are fewest edits away: suggestions when nothing matched. */
 export async function closestHeroes(source: HeroSource, typed: string, count = 3): Promise<Hero[]> {
   const heroes = await loadIndex(source, CACHE_TTL_MS);
-  const query = compact(typed);
+  const query = compact(typed.slice(0, MAX_TYPED));
   if (query === '') return [];
   return heroes
     .map((hero) => ({

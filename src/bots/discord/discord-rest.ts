@@ -5,12 +5,6 @@ import { AppError } from '../../errors.js';
 /** Discord's global limit for a bot token: 50 requests in a second, counted where the requests arrive. */
 export const DISCORD_GLOBAL_PER_SECOND = 50;
 
-/**
- * Any 51 consecutive requests we send span at least 1 s plus this: a window Discord opens at an arrival then
- * holds at most 50 even when arrivals jitter by up to this much against their sends. It costs 3 % of the pace.
- */
-export const DEFAULT_GLOBAL_MARGIN_MS = 30;
-
 /** One HTTP exchange with Discord, from the moment the pacer lets it go (discord.js's default is 15 s). */
 const REQUEST_TIMEOUT_MS = 15_000;
 /** Pacer wait plus the exchange; callers bound their own waits (the alert sender gives up after 60 s). */
@@ -26,20 +20,25 @@ export interface DiscordRestOptions {
    * its part.
    */
   globalPerSecond?: number;
-  /** See `DEFAULT_GLOBAL_MARGIN_MS`. */
-  globalMarginMs?: number;
+}
+
+/** A request the pacer let go; `done` once its answer (or failure) is in. */
+export interface PacerTicket {
+  done(): void;
 }
 
 export interface RequestPacer {
   /** Resolves when this request may go out; rejects with an AbortError if `signal` aborts first. */
-  take(signal?: AbortSignal | null): Promise<void>;
+  take(signal?: AbortSignal | null): Promise<PacerTicket>;
 }
 
 /**
- * Lets at most `limit` requests go in any `windowMs`, spread evenly (one every `windowMs / limit`) rather than
- * as a burst. The hard rule is a log of the last `limit` release times: request k waits for request k − limit
- * plus the window. The even grid tolerates a few intervals of timer lateness without losing pace, and the log
- * keeps the catch-up after a stalled event loop from ever exceeding the limit.
+ * At most `limit` requests in any `windowMs` as the server counts them, on arrival, whatever the latency.
+ * Request k waits until request k − limit has been answered plus the window: that answer came after its
+ * arrival, so no window the server opens at an arrival can hold k and the `limit` before it. Waiting on the
+ * answer rather than the send costs one round trip per `limit` requests (~1 % on loopback). Requests go one
+ * every `windowMs / limit` rather than as a burst; the grid tolerates a few intervals of timer lateness,
+ * so after a pause a handful go at once (a small alert batch is not slowed), never more than the log allows.
  */
 export function createRequestPacer(
   limit: number,
@@ -47,36 +46,48 @@ export function createRequestPacer(
   now: () => number = () => performance.now(),
 ): RequestPacer {
   const interval = windowMs / limit;
-  const waiters: { release: () => void }[] = [];
-  const released: number[] = [];
+  const waiters: { release: (ticket: PacerTicket) => void }[] = [];
+  /** The last `limit` requests let go, oldest first; only answered ones ever leave it. */
+  const recent: { answeredAt: number | undefined }[] = [];
   let nextAt = -Infinity;
   let timer: NodeJS.Timeout | undefined;
 
   function pump(): void {
     timer = undefined;
     while (waiters.length > 0) {
+      const oldest = recent.length >= limit ? recent[recent.length - limit] : undefined;
+      if (oldest && oldest.answeredAt === undefined) return; // its `done` pumps again
       const t = now();
-      const oldest = released.length >= limit ? (released[released.length - limit] ?? -Infinity) : -Infinity;
-      const at = Math.max(nextAt, oldest + windowMs);
+      const at = Math.max(
+        nextAt,
+        oldest?.answeredAt === undefined ? -Infinity : oldest.answeredAt + windowMs,
+      );
       if (t < at) {
         timer = setTimeout(pump, Math.max(1, at - t));
         return;
       }
       nextAt = Math.max(nextAt, t - CATCH_UP_INTERVALS * interval) + interval;
-      released.push(t);
-      if (released.length > limit) released.shift();
-      waiters.shift()?.release();
+      const entry: { answeredAt: number | undefined } = { answeredAt: undefined };
+      recent.push(entry);
+      if (recent.length > limit) recent.shift();
+      waiters.shift()?.release({
+        done() {
+          if (entry.answeredAt !== undefined) return;
+          entry.answeredAt = now();
+          if (timer === undefined) pump();
+        },
+      });
     }
   }
 
   return {
     take(signal) {
       if (signal?.aborted) return Promise.reject(abortError());
-      return new Promise<void>((resolve, reject) => {
+      return new Promise<PacerTicket>((resolve, reject) => {
         const waiter = {
-          release: () => {
+          release: (ticket: PacerTicket) => {
             signal?.removeEventListener('abort', onAbort);
-            resolve();
+            resolve(ticket);
           },
         };
         const onAbort = () => {
@@ -108,21 +119,22 @@ function countsAgainstGlobal(url: string): boolean {
  * discord.js starts its global window (50 per 1 s + a 50 ms offset) when it sends, and sends the 50 as a burst;
  * Discord counts on arrival. When latency varies — 50 multipart uploads at once are enough — a burst straddles
  * Discord's window and earns a global 429 with `Retry-After: 1`, a whole second lost (measured against the
- * stand-in: 141 429s for 1,000 alerts). So our pacer spaces every request evenly, and discord.js's own window is
- * switched off; discord.js still honours a global 429 (`X-RateLimit-Global` + `Retry-After`) and every
- * per-route bucket from the `X-RateLimit-*` headers.
+ * stand-in: 141 429s for 1,000 alerts). So our pacer spaces requests evenly and anchors its window on answers,
+ * and discord.js's own window is switched off; discord.js still honours a global 429 (`X-RateLimit-Global` +
+ * `Retry-After`) and every per-route bucket from the `X-RateLimit-*` headers.
  */
 export function createDiscordRest(apiBaseUrl: string, token: string, options: DiscordRestOptions = {}): REST {
-  const pacer = createRequestPacer(
-    options.globalPerSecond ?? DISCORD_GLOBAL_PER_SECOND,
-    1000 + (options.globalMarginMs ?? DEFAULT_GLOBAL_MARGIN_MS),
-  );
+  const pacer = createRequestPacer(options.globalPerSecond ?? DISCORD_GLOBAL_PER_SECOND, 1000);
   const makeRequest: RESTOptions['makeRequest'] = async (url, init) => {
-    if (countsAgainstGlobal(url)) await pacer.take(init.signal);
+    const ticket = countsAgainstGlobal(url) ? await pacer.take(init.signal) : undefined;
     // The network timeout starts once the request may go: a wait in the pacer is not a slow Discord.
     const timeout = AbortSignal.timeout(REQUEST_TIMEOUT_MS);
     const signal = init.signal ? AbortSignal.any([init.signal, timeout]) : timeout;
-    return DefaultRestOptions.makeRequest(url, { ...init, signal });
+    try {
+      return await DefaultRestOptions.makeRequest(url, { ...init, signal });
+    } finally {
+      ticket?.done();
+    }
   };
   return new REST({
     api: apiBaseUrl,
@@ -161,11 +173,12 @@ export function classifyDiscordError(error: unknown, what: string): AppError {
   const status = rawStatus === undefined ? undefined : Number(rawStatus);
   const rawCode = field(error, 'code');
   const code = typeof rawCode === 'number' ? rawCode : undefined;
+  const codeText = typeof rawCode === 'number' || typeof rawCode === 'string' ? ` (code ${rawCode})` : '';
   const message = error instanceof Error ? error.message : String(error);
   const permanent = status !== undefined && status >= 400 && status < 500 && status !== 429;
   return new AppError(
     'discord_request_failed',
-    `${what}: Discord answered ${status ?? 'no response'}${rawCode !== undefined ? ` (code ${String(rawCode)})` : ''}: ${message}`,
+    `${what}: Discord answered ${status ?? 'no response'}${codeText}: ${message}`,
     {
       kind: permanent ? 'permanent' : 'transient',
       cause: error,

@@ -339,18 +339,9 @@ export class StandinGateway {
   }
 
   /**
-   * Sends a dispatch to every live session (connected, or disconnected but resumable, which get it on RESUME).
-   * Returns how many sessions it was queued for.
-   */
-  async dispatch(t: string, d: unknown): Promise<number> {
-    const sessions = [...this.sessions.values()];
-    await Promise.all(sessions.map((session) => this.dispatchTo(session, t, d)));
-    return sessions.length;
-  }
-
-  /**
    * Sends a guild's dispatch only to the sessions whose shard owns that guild (DMs: shard 0), as Discord routes
-   * INTERACTION_CREATE. Returns how many sessions it was queued for.
+   * INTERACTION_CREATE. A disconnected but resumable session gets it on RESUME. Returns how many sessions it
+   * was queued for.
    */
   async dispatchForGuild(guildId: string | undefined, t: string, d: unknown): Promise<number> {
     const sessions = [...this.sessions.values()].filter(

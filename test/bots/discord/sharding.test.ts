@@ -56,14 +56,16 @@ function start(shards: 'auto' | number): Promise<GatewayBot> {
   );
 }
 
-const sortedShards = () => [...standin.identifiedShards].sort(([a], [b]) => a - b);
+/** Sessions of a `count`-shard client; a stopped bot's sessions may still be closing at the stand-in. */
+const shardsOf = (count: number) =>
+  standin.identifiedShards.filter(([, total]) => total === count).sort(([a], [b]) => a - b);
 
 describe('gateway sharding', () => {
   it("when the stand-in recommends 2 shards and the bot starts with shards 'auto', then both shards identify as [id, 2] before it reports ready", async () => {
     bot = await start('auto');
 
     expect(bot.client.isReady()).toBe(true);
-    expect(sortedShards()).toEqual([
+    expect(shardsOf(2)).toEqual([
       [0, 2],
       [1, 2],
     ]);
@@ -76,7 +78,7 @@ describe('gateway sharding', () => {
   it('when a fixed shard count is given, then that many shards connect whatever /gateway/bot recommends', async () => {
     bot = await start(3);
 
-    expect(sortedShards()).toEqual([
+    expect(shardsOf(3)).toEqual([
       [0, 3],
       [1, 3],
       [2, 3],
@@ -113,19 +115,37 @@ describe('gateway sharding', () => {
 });
 
 describe('stand-in gateway shards', () => {
-  /** A raw gateway client that sends IDENTIFY with `shard` after HELLO and collects every frame. */
+  // Its own stand-in: no bot session from the tests above may own a guild here.
+  let raw: DiscordStandin;
+  beforeAll(async () => {
+    raw = await startDiscordStandin({ shards: 2 });
+  });
+  afterAll(async () => {
+    await raw?.close();
+  });
+
+  type Frame = { op: number; t?: string; d?: { id?: string } };
+
+  /** A raw gateway client that sends IDENTIFY with `shard` after HELLO and records the interactions it gets. */
   function identifyWith(shard: unknown) {
-    const ws = new WebSocket(`${standin.gatewayUrl}?v=10&encoding=json`);
-    const frames: { op: number; t?: string; d?: { id?: string } }[] = [];
+    const ws = new WebSocket(`${raw.gatewayUrl}?v=10&encoding=json`);
+    const interactions: string[] = [];
+    const waiters: ((id: string) => void)[] = [];
     const closed = new Promise<number>((resolve) => ws.once('close', (code) => resolve(code)));
     ws.on('message', (data: Buffer) => {
-      frames.push(JSON.parse(data.toString('utf8')) as (typeof frames)[number]);
-      if (frames.length === 1) {
+      const frame = JSON.parse(data.toString('utf8')) as Frame;
+      if (frame.op === 10) {
         const properties = { os: 'linux', browser: 'test', device: 'test' };
-        ws.send(JSON.stringify({ op: 2, d: { token: standin.botToken, intents: 1, properties, shard } }));
+        ws.send(JSON.stringify({ op: 2, d: { token: raw.botToken, intents: 1, properties, shard } }));
+      }
+      if (frame.t === 'INTERACTION_CREATE') {
+        interactions.push(frame.d?.id ?? '');
+        waiters.shift()?.(frame.d?.id ?? '');
       }
     });
-    return { ws, frames, closed };
+    /** The id of the next INTERACTION_CREATE this client receives. */
+    const nextInteraction = () => new Promise<string>((resolve) => waiters.push(resolve));
+    return { ws, interactions, nextInteraction, closed };
   }
 
   it.each([
@@ -139,26 +159,26 @@ describe('stand-in gateway shards', () => {
 
   it('when only shard 0 of 2 is connected, then its guilds are dispatched to it and a shard-1 guild is refused', async () => {
     const client = identifyWith([0, 2]);
-    await standin.waitForIdentify();
+    await raw.waitForIdentify();
     try {
-      const owned = {
-        id: '1400000000000000010',
-        token: 'tok-shard-0',
-        type: 2,
-        guild_id: guildOnShardOfTwo(0),
-      };
-      await standin.dispatchInteraction(owned);
+      const owned = (id: string) => ({ id, token: `tok-${id}`, type: 2, guild_id: guildOnShardOfTwo(0) });
+      const first = client.nextInteraction();
+      await raw.dispatchInteraction(owned('1400000000000000010'));
+      expect(await first).toBe('1400000000000000010');
+
       await expect(
-        standin.dispatchInteraction({
+        raw.dispatchInteraction({
           id: '1400000000000000011',
           token: 'tok-shard-1',
           type: 2,
           guild_id: guildOnShardOfTwo(1),
         }),
       ).rejects.toThrow(/no gateway session owns the shard/);
-      expect(client.frames.filter((frame) => frame.t === 'INTERACTION_CREATE').map((f) => f.d?.id)).toEqual([
-        owned.id,
-      ]);
+      // Frames on one socket arrive in order: had the refused one been sent, it would come before this one.
+      const last = client.nextInteraction();
+      await raw.dispatchInteraction(owned('1400000000000000012'));
+      await last;
+      expect(client.interactions).toEqual(['1400000000000000010', '1400000000000000012']);
     } finally {
       client.ws.close(1000);
       await client.closed;

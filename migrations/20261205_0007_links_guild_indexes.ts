@@ -1,4 +1,4 @@
-// Chat users linked to a Dota account (`/dota link`), so player commands default to the caller.
+// Chat users linked to a Dota account (`/dota link`), and the per-guild indexes /dota status and the cap use.
 import type { Knex } from 'knex';
 
 export async function up(knex: Knex): Promise<void> {
@@ -9,6 +9,11 @@ export async function up(knex: Knex): Promise<void> {
     t.timestamp('linked_at', { useTz: true }).notNullable().defaultTo(knex.fn.now());
     t.primary(['platform', 'user_id']);
   });
+  // The free-tier cap and /dota subscriptions read a guild's subscriptions; /dota status its failed deliveries.
+  await knex.schema.alterTable('subscriptions', (t) => t.index(['platform', 'guild_id']));
+  await knex.raw(
+    `CREATE INDEX deliveries_failed_idx ON deliveries (platform, channel_id, id DESC) WHERE status = 'failed'`,
+  );
 }
 
 export function down(): Promise<void> {
