@@ -4,6 +4,7 @@ import { systemClock } from '../../src/clock.js';
 import { COMMANDS } from '../../src/bots/core/commands/index.js';
 import type { CommandContext } from '../../src/bots/core/command-context.js';
 import { createDiscordRest } from '../../src/bots/discord/discord-rest.js';
+import { startGatewayBot, type GatewayBot } from '../../src/bots/discord/gateway.js';
 import type { InteractionDeps } from '../../src/bots/discord/interactions.js';
 import {
   startDiscordStandin,
@@ -139,3 +140,15 @@ export async function waitForMessage(
 
 /** The eight bytes every PNG file starts with. */
 export const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+
+/** The gateway bot on the harness's stand-in, once it has identified. */
+export async function startHarnessGateway(harness: DiscordHarness): Promise<GatewayBot> {
+  const { standin } = harness;
+  const bot = await startGatewayBot(
+    harness.deps,
+    { token: standin.botToken, apiBaseUrl: standin.restBaseUrl },
+    createLogger('silent'),
+  );
+  await standin.waitForIdentify();
+  return bot;
+}

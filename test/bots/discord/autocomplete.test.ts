@@ -14,7 +14,11 @@ import { createInteractionSigner, type InteractionSigner } from '../../../src/fa
 import { autocompleteInteraction, slashInteraction } from '../../../src/fakes/slash-interaction.js';
 import { startHttpServer, type HttpServer } from '../../../src/http/server.js';
 import { createLogger } from '../../../src/log.js';
-import { startDiscordHarness, type DiscordHarness } from '../../support/discord-harness.js';
+import {
+  startDiscordHarness,
+  startHarnessGateway,
+  type DiscordHarness,
+} from '../../support/discord-harness.js';
 
 const GUILD = '1500000000000000001';
 const CHANNEL = '1500000000000000002';
@@ -194,12 +198,7 @@ describe('the stand-in enforces autocomplete answers', () => {
 describe('autocomplete over the gateway', () => {
   it('when "anti" is typed, then the interaction callback carries type-8 choices with Anti-Mage first', async () => {
     const { standin } = harness;
-    bot = await startGatewayBot(
-      harness.deps,
-      { token: standin.botToken, apiBaseUrl: standin.restBaseUrl },
-      createLogger('silent'),
-    );
-    await standin.waitForIdentify();
+    bot = await startHarnessGateway(harness);
     const interaction = typing('anti');
 
     await standin.dispatchInteraction(interaction);

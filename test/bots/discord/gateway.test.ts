@@ -1,10 +1,14 @@
 // Gateway mode: the real discord.js Client logs in to the stand-in and serves /dota through the shared handler.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startGatewayBot, type GatewayBot } from '../../../src/bots/discord/gateway.js';
+import type { GatewayBot } from '../../../src/bots/discord/gateway.js';
 import { slashInteraction } from '../../../src/fakes/slash-interaction.js';
 import { playerHistoryJob } from '../../../src/ingest/jobs/player-history.job.js';
-import { createLogger } from '../../../src/log.js';
-import { startDiscordHarness, waitForMessage, type DiscordHarness } from '../../support/discord-harness.js';
+import {
+  startDiscordHarness,
+  startHarnessGateway,
+  waitForMessage,
+  type DiscordHarness,
+} from '../../support/discord-harness.js';
 
 const GUILD = '1300000000000000001';
 const CHANNEL = '1300000000000000002';
@@ -30,12 +34,7 @@ afterAll(async () => {
 describe('startGatewayBot', () => {
   it('when an admin runs /dota subscribe player over the gateway, then the callback is deferred, the reply edited in, the subscription stored and history queued', async () => {
     const { standin } = harness;
-    bot = await startGatewayBot(
-      harness.deps,
-      { token: standin.botToken, apiBaseUrl: standin.restBaseUrl },
-      createLogger('silent'),
-    );
-    await standin.waitForIdentify();
+    bot = await startHarnessGateway(harness);
     expect(bot.client.isReady()).toBe(true);
 
     const interaction = slashInteraction({
