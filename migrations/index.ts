@@ -7,6 +7,7 @@ import * as deadLetters from './20261128_0004_dead_letters.js';
 import * as parsedTimelines from './20261128_0005_parsed_timelines.js';
 import * as picksBans from './20261128_0006_picks_bans.js';
 import * as linksGuildIndexes from './20261205_0007_links_guild_indexes.js';
+import * as slack from './20261205_0008_slack.js';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -21,6 +22,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '20261128_0005_parsed_timelines': parsedTimelines,
   '20261128_0006_picks_bans': picksBans,
   '20261205_0007_links_guild_indexes': linksGuildIndexes,
+  '20261205_0008_slack': slack,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

@@ -6,6 +6,7 @@ const VALVE_API = 'https://api.steampowered.com';
 const DOTA2_WEBAPI = 'https://www.dota2.com';
 const DISCORD_API = 'https://discord.com/api';
 const OPENDOTA_API = 'https://api.opendota.com/api';
+const SLACK_API = 'https://slack.com/api/';
 
 const commaList = z.string().transform((value) =>
   value
@@ -100,6 +101,33 @@ export const configSchema = z.object({
     .describe(
       "Gateway shards this process runs: auto (the count Discord recommends from GET /gateway/bot) or a fixed total. Ignored in processes started by discord.js's ShardingManager, which assigns their shard.",
     ),
+  SLACK_SIGNING_SECRET: optionalSecret.describe(
+    'Signing secret of the Slack app (Basic Information): every request to /slack/events is verified with it. Setting it turns Slack on.',
+  ),
+  SLACK_BOT_TOKEN: optionalSecret.describe(
+    'Single-workspace mode: the xoxb- bot token of the one workspace the app is installed in. Leave unset for multi-workspace OAuth.',
+  ),
+  SLACK_CLIENT_ID: optionalSecret.describe(
+    "Multi-workspace mode: the app's Client ID (OAuth install at /slack/install).",
+  ),
+  SLACK_CLIENT_SECRET: optionalSecret.describe("Multi-workspace mode: the app's Client Secret."),
+  SLACK_STATE_SECRET: optionalSecret.describe(
+    'Multi-workspace mode: any long random string; signs the OAuth state so an install cannot be forged.',
+  ),
+  SLACK_TOKEN_ENCRYPTION_KEY: optionalSecret.describe(
+    'Multi-workspace mode: 32 random bytes, base64 or hex (openssl rand -base64 32); bot tokens are stored AES-256-GCM encrypted with it. Changing it makes stored installations unreadable: workspaces must reinstall.',
+  ),
+  SLACK_REDIRECT_URI: optionalSecret
+    .pipe(z.url().optional())
+    .describe(
+      'The public OAuth redirect URL registered with Slack, ending in /slack/oauth_redirect (needed when the app lists several).',
+    ),
+  SLACK_API_URL: z
+    .url()
+    .default(SLACK_API)
+    .describe(
+      'Slack Web API base URL with its trailing slash; the OAuth consent page is at ../oauth/v2/authorize beside it.',
+    ),
   FREE_SUBSCRIPTIONS_PER_GUILD: z.coerce
     .number()
     .int()
@@ -130,17 +158,52 @@ export const configSchema = z.object({
 export type Config = z.infer<typeof configSchema>;
 
 /** A process role decides which secrets must be present. */
-export type Role = 'worker' | 'discord' | 'all' | 'cli';
+export type Role = 'worker' | 'discord' | 'slack' | 'all' | 'cli';
 
 const REQUIRED_BY_ROLE: Record<Role, readonly (keyof Config)[]> = {
   worker: ['STEAM_API_KEYS'],
-  discord: ['DISCORD_TOKEN', 'DISCORD_APPLICATION_ID'],
-  all: ['STEAM_API_KEYS', 'DISCORD_TOKEN', 'DISCORD_APPLICATION_ID'],
+  discord: [],
+  slack: [],
+  all: ['STEAM_API_KEYS'],
   cli: [],
 };
 
+const DISCORD_KEYS = ['DISCORD_TOKEN', 'DISCORD_APPLICATION_ID'] as const;
+const SLACK_OAUTH_KEYS = [
+  'SLACK_CLIENT_ID',
+  'SLACK_CLIENT_SECRET',
+  'SLACK_STATE_SECRET',
+  'SLACK_TOKEN_ENCRYPTION_KEY',
+] as const;
+
 function isMissing(value: unknown): boolean {
   return value === undefined || (Array.isArray(value) && value.length === 0);
+}
+
+/** How Slack runs: off (no signing secret), one workspace with SLACK_BOT_TOKEN, or many through OAuth. */
+export function slackMode(config: Config): 'off' | 'single' | 'multi' {
+  if (!config.SLACK_SIGNING_SECRET) return 'off';
+  return config.SLACK_BOT_TOKEN ? 'single' : 'multi';
+}
+
+/** Discord runs in the discord role, and in `all` when configured (or when Slack is not: one chat is needed). */
+export function discordEnabled(config: Config): boolean {
+  return Boolean(config.DISCORD_TOKEN || config.DISCORD_APPLICATION_ID);
+}
+
+function missingChatKeys(config: Config, role: Role): (keyof Config)[] {
+  const wantsSlack = role === 'slack' || (role === 'all' && slackMode(config) !== 'off');
+  const wantsDiscord = role === 'discord' || (role === 'all' && (discordEnabled(config) || !wantsSlack));
+  const missing: (keyof Config)[] = [];
+  if (wantsDiscord) {
+    missing.push(...DISCORD_KEYS.filter((key) => !config[key]));
+    if (config.DISCORD_MODE !== 'gateway' && !config.DISCORD_PUBLIC_KEY) missing.push('DISCORD_PUBLIC_KEY');
+  }
+  if (wantsSlack) {
+    if (!config.SLACK_SIGNING_SECRET) missing.push('SLACK_SIGNING_SECRET');
+    if (!config.SLACK_BOT_TOKEN) missing.push(...SLACK_OAUTH_KEYS.filter((key) => !config[key]));
+  }
+  return missing;
 }
 
 /** Parses the environment once; a missing secret for the role fails with the key's name. */
@@ -152,14 +215,10 @@ export function loadConfig(env: NodeJS.ProcessEnv, role: Role): Config {
       .join('; ');
     throw new AppError('config_invalid', `Invalid configuration: ${problems}`);
   }
-  const missing = REQUIRED_BY_ROLE[role].filter((key) => isMissing(parsed.data[key]));
-  if (
-    parsed.data.DISCORD_MODE !== 'gateway' &&
-    (role === 'discord' || role === 'all') &&
-    !parsed.data.DISCORD_PUBLIC_KEY
-  ) {
-    missing.push('DISCORD_PUBLIC_KEY');
-  }
+  const missing = [
+    ...REQUIRED_BY_ROLE[role].filter((key) => isMissing(parsed.data[key])),
+    ...missingChatKeys(parsed.data, role),
+  ];
   if (missing.length > 0) {
     throw new AppError('config_missing', `Missing configuration for role "${role}": ${missing.join(', ')}`);
   }

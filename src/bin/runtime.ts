@@ -47,7 +47,7 @@ export interface RuntimeOptions {
   /** Ingest's notion of now (the demo replays old matches as fresh); defaults to the system clock. */
   clock?: Clock;
   /** Present in processes that post alerts; enables the notify.deliver job here. */
-  notifier?: (parts: { db: Db; render: Renderer }) => Notifier;
+  notifier?: (parts: { db: Db; render: Renderer }) => Notifier | Promise<Notifier>;
   /** Checks fonts at start-up: Skia draws nothing, silently, without them. */
   needsFonts?: boolean;
 }
@@ -151,7 +151,14 @@ export async function openRuntime(
         }
       : false,
   });
-  const notifier = options.notifier?.({ db, render });
+  let notifier: Notifier | undefined;
+  try {
+    notifier = await options.notifier?.({ db, render });
+  } catch (error) {
+    // e.g. Slack refused SLACK_BOT_TOKEN at start-up: nothing may be left running.
+    await Promise.allSettled([render.close(), db.destroy(), pool.end(), location.stop()]);
+    throw error;
+  }
   const jobs = notifier ? [...INGEST_JOBS, notifyDeliverJob] : INGEST_JOBS;
   const scheduler = createScheduler({
     pool,

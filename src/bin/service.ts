@@ -1,6 +1,7 @@
-// Starts the long-running service: ingest workers, the notifier, the Discord bot (gateway and/or HTTP).
+// Starts the long-running service: ingest workers, the notifier, the Discord bot and/or the Slack app.
+import type { REST } from 'discord.js';
 import { systemClock, type Clock } from '../clock.js';
-import type { Config } from '../config.js';
+import { discordEnabled, slackMode, type Config } from '../config.js';
 import { COMMANDS } from '../bots/core/commands/index.js';
 import type { CommandContext } from '../bots/core/command-context.js';
 import { createDiscordRest } from '../bots/discord/discord-rest.js';
@@ -8,10 +9,16 @@ import { createDiscordSender } from '../bots/discord/discord-sender.js';
 import { startGatewayBot, type GatewayBot } from '../bots/discord/gateway.js';
 import { interactionsRoute } from '../bots/discord/http-interactions.js';
 import type { InteractionDeps } from '../bots/discord/interactions.js';
+import { installedBots, openSingleTokenBots, type SlackBots } from '../bots/slack/slack-bots.js';
+import { createSenderClient, createSlackApp, type SlackAuth } from '../bots/slack/slack-app.js';
+import { createSlackInstallations } from '../bots/slack/slack-installations.repo.js';
+import { createSlackSender } from '../bots/slack/slack-sender.js';
+import { createTokenSeal, parseSealKey } from '../bots/slack/token-seal.js';
 import { sendJson, startHttpServer, type HttpServer, type Route } from '../http/server.js';
 import type { Logger } from '../log.js';
 import { notifyDeliverJob } from '../notify/deliver.job.js';
-import { createNotifier } from '../notify/notifier.js';
+import { createNotifier, type ChatSender } from '../notify/notifier.js';
+import type { Db } from '../store/db.js';
 import { scheduleIngest } from './ingest-schedule.js';
 import { openRuntime, type Runtime } from './runtime.js';
 
@@ -23,8 +30,41 @@ export interface Service {
 }
 
 function required(value: string | undefined, key: string): string {
-  if (!value) throw new Error(`${key} is required for the discord role`);
+  if (!value) throw new Error(`${key} is required here`);
   return value;
+}
+
+interface DiscordParts {
+  rest: REST;
+  token: string;
+  applicationId: string;
+}
+
+/** The Slack side's credentials: one bot token, or OAuth installs kept sealed in Postgres. */
+async function openSlack(config: Config, db: Db, log: Logger): Promise<{ auth: SlackAuth; bots: SlackBots }> {
+  const apiUrl = config.SLACK_API_URL;
+  if (config.SLACK_BOT_TOKEN) {
+    return {
+      auth: { mode: 'single', botToken: config.SLACK_BOT_TOKEN },
+      bots: await openSingleTokenBots(db, config.SLACK_BOT_TOKEN, apiUrl),
+    };
+  }
+  const installations = createSlackInstallations(
+    db,
+    createTokenSeal(parseSealKey(required(config.SLACK_TOKEN_ENCRYPTION_KEY, 'SLACK_TOKEN_ENCRYPTION_KEY'))),
+  );
+  log.info({ apiUrl }, 'slack: multi-workspace mode, install at /slack/install');
+  return {
+    auth: {
+      mode: 'multi',
+      clientId: required(config.SLACK_CLIENT_ID, 'SLACK_CLIENT_ID'),
+      clientSecret: required(config.SLACK_CLIENT_SECRET, 'SLACK_CLIENT_SECRET'),
+      stateSecret: required(config.SLACK_STATE_SECRET, 'SLACK_STATE_SECRET'),
+      installations,
+      redirectUri: config.SLACK_REDIRECT_URI,
+    },
+    bots: installedBots(installations),
+  };
 }
 
 /** Everything in one process (`ddd start`, the demo). `ingestClock` shifts ingest's "now" for replays. */
@@ -33,54 +73,104 @@ export async function startService(
   log: Logger,
   ingestClock: Clock = systemClock,
 ): Promise<Service> {
-  const token = required(config.DISCORD_TOKEN, 'DISCORD_TOKEN');
-  const applicationId = required(config.DISCORD_APPLICATION_ID, 'DISCORD_APPLICATION_ID');
-  const rest = createDiscordRest(config.DISCORD_API_BASE_URL, token);
+  const discord: DiscordParts | undefined = discordEnabled(config)
+    ? {
+        rest: createDiscordRest(config.DISCORD_API_BASE_URL, required(config.DISCORD_TOKEN, 'DISCORD_TOKEN')),
+        token: required(config.DISCORD_TOKEN, 'DISCORD_TOKEN'),
+        applicationId: required(config.DISCORD_APPLICATION_ID, 'DISCORD_APPLICATION_ID'),
+      }
+    : undefined;
+  let slack: { auth: SlackAuth; bots: SlackBots } | undefined;
   const runtime = await openRuntime(config, log, {
     clock: ingestClock,
     needsFonts: true,
-    notifier: ({ db, render }) => createNotifier({ db, render, senders: [createDiscordSender(rest)], log }),
-  });
-  const ctx: CommandContext = {
-    db: runtime.db,
-    ingest: runtime.ingest,
-    render: runtime.render,
-    log,
-    clock: ingestClock,
-    enqueue: runtime.scheduler.enqueue,
-    settings: { freeSubscriptionsPerGuild: config.FREE_SUBSCRIPTIONS_PER_GUILD },
-  };
-  const deps: InteractionDeps = { commands: COMMANDS, ctx, rest, applicationId, log };
-
-  const routes: Route[] = [
-    {
-      method: 'GET',
-      path: '/healthz',
-      handler: (_request, response) => Promise.resolve(sendJson(response, 200, { ok: true })),
+    notifier: async ({ db, render }) => {
+      const senders: ChatSender[] = [];
+      if (discord) senders.push(createDiscordSender(discord.rest));
+      if (slackMode(config) !== 'off') {
+        slack = await openSlack(config, db, log);
+        const client = createSenderClient(config.SLACK_API_URL, log);
+        senders.push(createSlackSender({ client, bots: slack.bots, log }));
+      }
+      return createNotifier({ db, render, senders, log });
     },
-  ];
-  if (config.DISCORD_MODE !== 'gateway') {
-    // Signatures are checked against real time, whatever clock ingest replays.
-    routes.push(
-      interactionsRoute(deps, required(config.DISCORD_PUBLIC_KEY, 'DISCORD_PUBLIC_KEY'), systemClock, log),
-    );
-  }
-  const http = await startHttpServer(routes, config.HTTP_PORT, log);
-  // A child of discord.js's ShardingManager gets its shard in SHARDS/SHARD_COUNT, which the Client reads itself
-  // only when no shard option is given: DISCORD_SHARDS would make every child connect every shard.
-  const shards = process.env.SHARDING_MANAGER ? undefined : config.DISCORD_SHARDS;
-  const gateway =
-    config.DISCORD_MODE === 'http'
-      ? undefined
-      : await startGatewayBot(deps, { token, apiBaseUrl: config.DISCORD_API_BASE_URL, shards }, log);
+  });
+  let http: HttpServer | undefined;
+  let gateway: GatewayBot | undefined;
+  try {
+    const ctx: CommandContext = {
+      db: runtime.db,
+      ingest: runtime.ingest,
+      render: runtime.render,
+      log,
+      clock: ingestClock,
+      enqueue: runtime.scheduler.enqueue,
+      settings: { freeSubscriptionsPerGuild: config.FREE_SUBSCRIPTIONS_PER_GUILD },
+    };
 
-  await scheduleIngest(runtime.scheduler, config);
-  await runtime.scheduler.every('1 minute', notifyDeliverJob, {});
-  await runtime.scheduler.start();
-  log.info(
-    { port: http.port, mode: config.DISCORD_MODE, shards: gateway?.client.options.shards },
-    'service started',
-  );
+    const routes: Route[] = [
+      {
+        method: 'GET',
+        path: '/healthz',
+        handler: (_request, response) => Promise.resolve(sendJson(response, 200, { ok: true })),
+      },
+    ];
+    const deps: InteractionDeps | undefined = discord && {
+      commands: COMMANDS,
+      ctx,
+      rest: discord.rest,
+      applicationId: discord.applicationId,
+      log,
+    };
+    if (deps && config.DISCORD_MODE !== 'gateway') {
+      // Signatures are checked against real time, whatever clock ingest replays.
+      routes.push(
+        interactionsRoute(deps, required(config.DISCORD_PUBLIC_KEY, 'DISCORD_PUBLIC_KEY'), systemClock, log),
+      );
+    }
+    if (slack) {
+      const app = await createSlackApp({
+        signingSecret: required(config.SLACK_SIGNING_SECRET, 'SLACK_SIGNING_SECRET'),
+        apiUrl: config.SLACK_API_URL,
+        auth: slack.auth,
+        bots: slack.bots,
+        commands: COMMANDS,
+        ctx,
+        log,
+      });
+      routes.push(...app.routes);
+    }
+    http = await startHttpServer(routes, config.HTTP_PORT, log);
+    // A child of discord.js's ShardingManager gets its shard in SHARDS/SHARD_COUNT, which the Client reads itself
+    // only when no shard option is given: DISCORD_SHARDS would make every child connect every shard.
+    const shards = process.env.SHARDING_MANAGER ? undefined : config.DISCORD_SHARDS;
+    gateway =
+      !deps || !discord || config.DISCORD_MODE === 'http'
+        ? undefined
+        : await startGatewayBot(
+            deps,
+            { token: discord.token, apiBaseUrl: config.DISCORD_API_BASE_URL, shards },
+            log,
+          );
+
+    await scheduleIngest(runtime.scheduler, config);
+    await runtime.scheduler.every('1 minute', notifyDeliverJob, {});
+    await runtime.scheduler.start();
+    log.info(
+      {
+        port: http.port,
+        discord: discord ? config.DISCORD_MODE : 'off',
+        slack: slackMode(config),
+        shards: gateway?.client.options.shards,
+      },
+      'service started',
+    );
+  } catch (error) {
+    // A refused Slack token or a busy port: leave nothing running behind the error.
+    await Promise.allSettled([gateway?.stop(), http?.close()]);
+    await runtime.close();
+    throw error;
+  }
 
   return {
     runtime,
@@ -91,8 +181,8 @@ export async function startService(
         await gateway?.stop();
         await http.close();
       } finally {
-        rest.clearHashSweeper();
-        rest.clearHandlerSweeper();
+        discord?.rest.clearHashSweeper();
+        discord?.rest.clearHandlerSweeper();
         await runtime.close();
       }
     },

@@ -6,7 +6,8 @@ import { listen } from './listen.js';
 export type RouteHandler = (request: IncomingMessage, response: ServerResponse) => Promise<void>;
 
 export interface Route {
-  method: 'GET' | 'POST';
+  /** ANY: the handler decides (Bolt serves GET and POST on its own paths). */
+  method: 'GET' | 'POST' | 'ANY';
   path: string;
   handler: RouteHandler;
 }
@@ -51,7 +52,8 @@ export async function startHttpServer(
     const path = (request.url ?? '/').split('?')[0];
     const route = routes.find((candidate) => candidate.path === path);
     if (!route) return sendJson(response, 404, { error: 'not found' });
-    if (route.method !== request.method) return sendJson(response, 405, { error: `use ${route.method}` });
+    if (route.method !== 'ANY' && route.method !== request.method)
+      return sendJson(response, 405, { error: `use ${route.method}` });
     route.handler(request, response).catch((error: unknown) => {
       if (error instanceof BodyTooLargeError) return sendJson(response, 413, { error: 'body too large' });
       log.error({ err: error, path }, 'http handler failed');

@@ -7,6 +7,7 @@ export interface DeliveryRow {
   match_id: number;
   platform: string;
   channel_id: string;
+  guild_id: string | null;
   subscription_id: number | null;
   status: 'pending' | 'sending' | 'sent' | 'failed';
   attempts: number;
@@ -26,8 +27,8 @@ export async function queueDeliveries(
 ): Promise<number> {
   if (matchIds.length === 0) return 0;
   const result = await trx.raw<{ rowCount: number }>(
-    `INSERT INTO deliveries (match_id, platform, channel_id, subscription_id)
-     SELECT DISTINCT ON (m.match_id, s.platform, s.channel_id) m.match_id, s.platform, s.channel_id, s.id
+    `INSERT INTO deliveries (match_id, platform, channel_id, guild_id, subscription_id)
+     SELECT DISTINCT ON (m.match_id, s.platform, s.channel_id) m.match_id, s.platform, s.channel_id, s.guild_id, s.id
      FROM matches m
      CROSS JOIN LATERAL (
        SELECT 'player' AS kind, mp.account_id AS target_id FROM match_players mp

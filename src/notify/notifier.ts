@@ -13,15 +13,25 @@ import { createClaimQueue } from './claim-queue.js';
 import { claimDeliveries, markFailed, markRetry, markSent, type DeliveryRow } from './deliveries.repo.js';
 import { alertReply, type AlertMatch } from './match-alert.js';
 
+/** Where one delivery goes, and what a sender needs to make a repeat of it harmless. */
+export interface Destination {
+  channelId: string;
+  /** The Discord guild or Slack workspace (whose token Slack posts with); null on rows queued before 0008. */
+  guildId: string | null;
+  /** Unique per delivery, so the platform (or our own check) can drop a repeat of a send whose answer we never saw. */
+  nonce: string;
+  /** 1 on the first try; above 1 an earlier try may have reached the platform without us learning it. */
+  attempt: number;
+}
+
 /** Posts to one platform. */
 export interface ChatSender {
   platform: string;
   /**
-   * `nonce` is unique per delivery, so the platform can drop a repeat of a send whose answer we never saw.
    * Throws an AppError of kind 'permanent' when the destination can never accept it (deleted channel, lost
    * permission): its `userMessage`, a short sentence, becomes the pause reason the guild sees in `/dota status`.
    */
-  send(channelId: string, reply: Reply, nonce: string): Promise<{ messageId: string }>;
+  send(destination: Destination, reply: Reply): Promise<{ messageId: string }>;
 }
 
 export interface DeliveryTotals {
@@ -95,9 +105,13 @@ export function createNotifier(deps: NotifierDeps): Notifier {
         return 'skipped';
       }
       const { messageId } = await sender.send(
-        delivery.channel_id,
+        {
+          channelId: delivery.channel_id,
+          guildId: delivery.guild_id,
+          nonce: `ddd-${delivery.id}`,
+          attempt: delivery.attempts,
+        },
         alertReply(reply, alert, targets),
-        `ddd-${delivery.id}`,
       );
       await markSent(db, delivery.id, messageId);
       return 'sent';

@@ -52,7 +52,7 @@ export function encodeMultipart(
 export function createDiscordSender(rest: REST): ChatSender {
   return {
     platform: 'discord',
-    async send(channelId, reply, nonce) {
+    async send({ channelId, nonce }, reply) {
       const message = toDiscordMessage(reply);
       // Discord dedupes on nonce for a few minutes: a retry after a lost response returns the first message.
       const payload = { ...message.body, nonce: nonce.slice(0, 25), enforce_nonce: true };

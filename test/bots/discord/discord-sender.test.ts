@@ -46,6 +46,9 @@ afterAll(async () => {
   await standin?.close();
 });
 
+/** A first-try delivery to the test channel; `nonce` is what makes a repeat harmless. */
+const to = (channelId: string, nonce: string) => ({ channelId, guildId: null, nonce, attempt: 1 });
+
 function postsTo(channelId: string) {
   return standin.messages.filter((message) => message.channelId === channelId && message.via === 'channel');
 }
@@ -53,7 +56,7 @@ function postsTo(channelId: string) {
 describe('createDiscordSender', () => {
   it('when it sends a recap, then the channel gets one message with the embed and the PNG attached', async () => {
     const channel = '1400000000000000001';
-    const { messageId } = await sender.send(channel, reply, 'ddd-1');
+    const { messageId } = await sender.send(to(channel, 'ddd-1'), reply);
 
     const [posted, ...rest] = postsTo(channel);
     expect(rest).toHaveLength(0);
@@ -70,7 +73,7 @@ describe('createDiscordSender', () => {
     const channel = '1400000000000000002';
     standin.forbidChannel(channel);
 
-    const error: unknown = await sender.send(channel, reply, 'ddd-2').then(
+    const error: unknown = await sender.send(to(channel, 'ddd-2'), reply).then(
       () => undefined,
       (caught: unknown) => caught,
     );
@@ -83,9 +86,9 @@ describe('createDiscordSender', () => {
 
   it('when the same nonce is sent twice to a channel, then the second send returns the first message and nothing new is posted', async () => {
     const channel = '1400000000000000003';
-    const first = await sender.send(channel, reply, 'ddd-3');
-    const second = await sender.send(channel, reply, 'ddd-3');
-    const other = await sender.send(channel, reply, 'ddd-4');
+    const first = await sender.send(to(channel, 'ddd-3'), reply);
+    const second = await sender.send(to(channel, 'ddd-3'), reply);
+    const other = await sender.send(to(channel, 'ddd-4'), reply);
 
     expect(second.messageId).toBe(first.messageId);
     expect(other.messageId).not.toBe(first.messageId);
@@ -95,8 +98,8 @@ describe('createDiscordSender', () => {
   it('when a nonce is longer than Discord allows, then only its first 25 characters are sent and dedupe still holds', async () => {
     const channel = '1400000000000000004';
     const long = `ddd-${'9'.repeat(40)}`;
-    const first = await sender.send(channel, reply, long);
-    const again = await sender.send(channel, reply, long);
+    const first = await sender.send(to(channel, long), reply);
+    const again = await sender.send(to(channel, long), reply);
 
     expect(again.messageId).toBe(first.messageId);
     expect(postsTo(channel)).toHaveLength(1);

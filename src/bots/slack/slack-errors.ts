@@ -1,0 +1,38 @@
+// Reads @slack/web-api's errors: Slack's own `error` string, a rate limit's wait, or a transport failure.
+import { ErrorCode } from '@slack/web-api';
+
+/** Slack answered `{ ok: false, error }`: the error string (e.g. `channel_not_found`), else undefined. */
+export function slackErrorCode(error: unknown): string | undefined {
+  if (!isCoded(error) || error.code !== ErrorCode.PlatformError) return undefined;
+  const data = (error as { data?: { error?: unknown } }).data;
+  return typeof data?.error === 'string' ? data.error : undefined;
+}
+
+/** Seconds Slack asked us to wait (HTTP 429 `Retry-After`), when the client was told to reject rate-limited calls. */
+export function slackRetryAfter(error: unknown): number | undefined {
+  if (!isCoded(error) || error.code !== ErrorCode.RateLimitedError) return undefined;
+  const retryAfter = (error as { retryAfter?: unknown }).retryAfter;
+  return typeof retryAfter === 'number' && retryAfter >= 0 ? retryAfter : 1;
+}
+
+/** Slack no longer accepts this workspace's token: the installation is gone or was revoked. */
+export const TOKEN_ERRORS: ReadonlySet<string> = new Set([
+  'invalid_auth',
+  'not_authed',
+  'token_revoked',
+  'token_expired',
+  'account_inactive',
+]);
+
+/** The channel itself cannot take posts from us, whatever we retry. */
+export const CHANNEL_GONE_ERRORS: ReadonlySet<string> = new Set([
+  'channel_not_found',
+  'is_archived',
+  'restricted_action',
+]);
+
+function isCoded(error: unknown): error is { code: string } {
+  return (
+    typeof error === 'object' && error !== null && typeof (error as { code?: unknown }).code === 'string'
+  );
+}

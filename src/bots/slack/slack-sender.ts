@@ -1,0 +1,206 @@
+// Posts alerts to Slack channels for the notifier: Block Kit plus charts in one message, within Slack's limits.
+import type { WebClient } from '@slack/web-api';
+import { AppError } from '../../errors.js';
+import type { Logger } from '../../log.js';
+import type { ChatSender, Destination } from '../../notify/notifier.js';
+import type { Reply } from '../core/reply.js';
+import { toSlackMessage } from './block-kit.js';
+import type { SlackBots } from './slack-bots.js';
+import type { SlackBot } from './slack-installations.repo.js';
+import { CHANNEL_GONE_ERRORS, TOKEN_ERRORS, slackErrorCode, slackRetryAfter } from './slack-errors.js';
+
+/**
+ * A send gives up after this long, waits for Slack's `Retry-After` included, so a live notifier never holds a
+ * claimed delivery past the ledger's stale-claim time (2 minutes), after which another process may take it over.
+ */
+export const SLACK_SEND_DEADLINE_MS = 60_000;
+/** How far back a retried delivery looks for the message an earlier try may have posted. */
+const EARLIER_POST_WINDOW_SECONDS = 30 * 60;
+const METADATA_EVENT = 'ddd_alert';
+
+export interface SlackSenderDeps {
+  /** One client without a token: every call names the workspace's token. */
+  client: WebClient;
+  bots: SlackBots;
+  log: Logger;
+}
+
+const permanent = (code: string, message: string, userMessage: string, cause?: unknown) =>
+  new AppError(code, message, { kind: 'permanent', userMessage, cause });
+
+export function createSlackSender({ client, bots, log }: SlackSenderDeps): ChatSender {
+  /** Per workspace: no call before this time (ms), set by Slack's Retry-After. */
+  const notBefore = new Map<string, number>();
+
+  /** Runs one Web API call, waiting out Slack's rate limits for this workspace until the deadline. */
+  async function call<T>(teamId: string, deadline: number, run: () => Promise<T>): Promise<T> {
+    for (;;) {
+      const wait = (notBefore.get(teamId) ?? 0) - Date.now();
+      if (wait > 0) {
+        if (Date.now() + wait > deadline) {
+          throw new AppError(
+            'slack_rate_limited',
+            `Slack rate limit for ${teamId} outlasts the send deadline`,
+            {
+              kind: 'rate-limited',
+              retryAfterSeconds: Math.ceil(wait / 1000),
+            },
+          );
+        }
+        await new Promise((resolve) => setTimeout(resolve, wait));
+      }
+      try {
+        return await run();
+      } catch (error) {
+        const retryAfter = slackRetryAfter(error);
+        if (retryAfter === undefined) throw error;
+        notBefore.set(teamId, Math.max(notBefore.get(teamId) ?? 0, Date.now() + retryAfter * 1000));
+        log.warn({ team: teamId, retryAfter }, 'Slack rate limit: waiting');
+      }
+    }
+  }
+
+  /** The ts of a message an earlier try of this delivery posted (its answer lost), found by its nonce. */
+  async function earlierPost(bot: SlackBot, channel: string, nonce: string, deadline: number) {
+    try {
+      const history = await call(bot.teamId, deadline, () =>
+        client.conversations.history({
+          token: bot.botToken,
+          channel,
+          limit: 100,
+          include_all_metadata: true,
+          oldest: String(Math.floor(Date.now() / 1000) - EARLIER_POST_WINDOW_SECONDS),
+        }),
+      );
+      const found = history.messages?.find(
+        (message) =>
+          (message.metadata?.event_payload as { nonce?: unknown } | undefined)?.nonce === nonce ||
+          message.files?.some((file) => file.name?.startsWith(`${nonce}-`)),
+      );
+      return found?.ts;
+    } catch (error) {
+      // Not fatal: the post itself will meet the same refusal and classify it.
+      log.warn({ err: error, channel }, 'could not check Slack history for an earlier try');
+      return undefined;
+    }
+  }
+
+  async function post(bot: SlackBot, channel: string, reply: Reply, nonce: string, deadline: number) {
+    const { text, blocks } = toSlackMessage(reply);
+    const images = [reply.image, ...(reply.moreImages ?? [])].flatMap((image) => (image ? [image] : []));
+    if (images.length === 0) {
+      const posted = await call(bot.teamId, deadline, () =>
+        client.chat.postMessage({
+          token: bot.botToken,
+          channel,
+          text,
+          blocks,
+          unfurl_links: false,
+          metadata: { event_type: METADATA_EVENT, event_payload: { nonce } },
+        }),
+      );
+      return posted.ts ?? '';
+    }
+    // One message holding the blocks and every chart (files.completeUploadExternal takes blocks but no
+    // metadata, so the nonce rides in the file names, where a retried delivery can find it).
+    const uploaded = await call(bot.teamId, deadline, () =>
+      client.filesUploadV2({
+        token: bot.botToken,
+        channel_id: channel,
+        blocks,
+        file_uploads: images.map((image) => ({
+          file: image.png,
+          filename: `${nonce}-${image.filename}`,
+          title: image.description,
+          alt_text: image.description,
+        })),
+      }),
+    );
+    const files = uploaded.files.flatMap((completion) => completion.files ?? []);
+    return `files:${files.map((file) => file.id).join(',')}`;
+  }
+
+  /** not_in_channel: a public channel can be joined by the bot itself; a private one needs an /invite. */
+  async function joinOrExplain(bot: SlackBot, channel: string, deadline: number): Promise<void> {
+    try {
+      await call(bot.teamId, deadline, () => client.conversations.join({ token: bot.botToken, channel }));
+      return;
+    } catch (error) {
+      log.info({ channel, reason: slackErrorCode(error) }, 'could not join the Slack channel');
+    }
+    const hint = `Alerts for <#${channel}> are paused: the app is not in that channel. Type \`/invite @DataDrivenDota\` there, then \`/dota subscriptions\` to check.`;
+    if (bot.installerUserId) {
+      // Best effort: the channel itself cannot hear from us, so the person who installed the app is told.
+      await client.chat
+        .postMessage({ token: bot.botToken, channel: bot.installerUserId, text: hint })
+        .catch((error: unknown) => log.warn({ err: error }, 'could not send the invite hint'));
+    }
+    throw permanent(
+      'slack_not_in_channel',
+      `the Slack app is not in channel ${channel}`,
+      'The app is not in this channel: type /invite @DataDrivenDota in it, then subscribe again.',
+    );
+  }
+
+  return {
+    platform: 'slack',
+    async send({ channelId, guildId, nonce, attempt }: Destination, reply) {
+      const deadline = Date.now() + SLACK_SEND_DEADLINE_MS;
+      const bot = await bots.botFor(guildId);
+      if (!bot) {
+        throw permanent(
+          'slack_not_installed',
+          `no Slack installation for workspace ${guildId ?? '(unknown)'}`,
+          'The Slack app is not installed in this workspace any more: reinstall it to get alerts.',
+        );
+      }
+      if (bot.pausedReason) throw permanent('slack_paused', bot.pausedReason, bot.pausedReason);
+      if (attempt > 1) {
+        const ts = await earlierPost(bot, channelId, nonce, deadline);
+        if (ts) return { messageId: ts };
+      }
+      try {
+        try {
+          return { messageId: await post(bot, channelId, reply, nonce, deadline) };
+        } catch (error) {
+          if (slackErrorCode(error) !== 'not_in_channel') throw error;
+          await joinOrExplain(bot, channelId, deadline);
+          return { messageId: await post(bot, channelId, reply, nonce, deadline) };
+        }
+      } catch (error) {
+        throw await classify(error, bot, channelId);
+      }
+    },
+  };
+
+  async function classify(error: unknown, bot: SlackBot, channel: string): Promise<unknown> {
+    if (error instanceof AppError) return error;
+    const code = slackErrorCode(error);
+    if (code && TOKEN_ERRORS.has(code)) {
+      await bots.pause(bot.teamId);
+      return permanent(
+        'slack_token_refused',
+        `Slack refused the token of workspace ${bot.teamId}: ${code}`,
+        'Slack refused our token for this workspace: reinstall the app to resume alerts.',
+        error,
+      );
+    }
+    if (code && CHANNEL_GONE_ERRORS.has(code)) {
+      return permanent(
+        'slack_channel_gone',
+        `Slack channel ${channel} refused the post: ${code}`,
+        'This Slack channel was deleted or archived, or the app can no longer see it.',
+        error,
+      );
+    }
+    // 5xx, timeouts, and anything else: retried with backoff by the ledger, failed after its attempts.
+    return new AppError(
+      'slack_send_failed',
+      `post to Slack channel ${channel} failed: ${code ?? String(error)}`,
+      {
+        kind: 'transient',
+        cause: error,
+      },
+    );
+  }
+}
