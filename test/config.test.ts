@@ -1,7 +1,7 @@
 // Tests for loadConfig: defaults, per-role required secrets named on failure, and no secret values in errors.
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { configSchema, loadConfig, type Role } from '../src/config.js';
+import { configSchema, discordEnabled, loadConfig, slackMode, type Role } from '../src/config.js';
 import { AppError } from '../src/errors.js';
 
 function failure(env: NodeJS.ProcessEnv, role: Role): AppError {
@@ -184,5 +184,45 @@ describe('invalid values', () => {
       );
       expect(everything).not.toMatch(/SECRET/);
     }
+  });
+});
+
+describe('Slack settings', () => {
+  const OAUTH = {
+    SLACK_SIGNING_SECRET: 's',
+    SLACK_CLIENT_ID: 'id',
+    SLACK_CLIENT_SECRET: 'secret',
+    SLACK_STATE_SECRET: 'state',
+    SLACK_TOKEN_ENCRYPTION_KEY: 'k'.repeat(44),
+  };
+
+  it('when all has Steam keys and a complete Slack OAuth setup, then it loads without Discord', () => {
+    const config = loadConfig({ STEAM_API_KEYS: 'k', ...OAUTH }, 'all');
+    expect(slackMode(config)).toBe('multi');
+    expect(discordEnabled(config)).toBe(false);
+  });
+
+  it('when Slack has a bot token, then it is single-workspace and needs no OAuth keys', () => {
+    const config = loadConfig({ SLACK_SIGNING_SECRET: 's', SLACK_BOT_TOKEN: 'xoxb-1' }, 'slack');
+    expect(slackMode(config)).toBe('single');
+  });
+
+  it('when Slack OAuth misses its encryption key, then the slack role fails naming exactly that key', () => {
+    const error = failure({ ...OAUTH, SLACK_TOKEN_ENCRYPTION_KEY: '' }, 'slack');
+    expect(error.message).toMatch(/SLACK_TOKEN_ENCRYPTION_KEY$/);
+    expect(error.message).not.toContain('SLACK_CLIENT_ID');
+  });
+
+  it('when the slack role has no signing secret, then it fails naming it', () => {
+    expect(failure({ SLACK_BOT_TOKEN: 'xoxb-1' }, 'slack').message).toContain('SLACK_SIGNING_SECRET');
+  });
+
+  it('when both chats are configured for all, then both sets of keys are checked', () => {
+    const error = failure({ STEAM_API_KEYS: 'k', ...OAUTH, DISCORD_TOKEN: 'tok' }, 'all');
+    expect(error.message).toMatch(/DISCORD_APPLICATION_ID$/);
+  });
+
+  it('when the redirect URI is blank, then it is unset rather than invalid', () => {
+    expect(loadConfig({ SLACK_REDIRECT_URI: ' ' }, 'cli').SLACK_REDIRECT_URI).toBeUndefined();
   });
 });
