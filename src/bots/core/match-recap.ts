@@ -7,6 +7,7 @@ import type { StoredMatch } from '../../store/matches.repo.js';
 import type { RecapData } from './recap-data.js';
 import { scoreboardInput, teamComparisonInput } from './recap-inputs.js';
 import type { Reply, ReplyImage } from './reply.js';
+import { seriesContext } from './series-context.js';
 
 type RecapPlayer = StoredMatch['players'][number];
 
@@ -127,13 +128,16 @@ export async function buildMatchRecap(
       : 'vs';
   const [mode, lobby] = await Promise.all([gameModeName(match.game_mode), lobbyTypeName(match.lobby_type)]);
   const [image, ...moreImages] = await recapImages(render, stored, data, mode);
+  // A line of the text, not a field: both Discord and Slack show the text, and it reads beside the score.
+  const series = seriesContext(stored, data.seriesGames);
+  const seriesLine = series ? `${series}\n` : '';
   const parsedNote = data.timeline
     ? ''
     : '\n_No parsed replay stored for this match, so no gold/XP advantage graph (it needs OpenDota parsing)._';
   return {
     title: `${match.radiant_win ? radiantName : direName} victory — match ${match.match_id}`,
     url: `https://www.opendota.com/matches/${match.match_id}`,
-    text: `**${radiantName}** ${score} **${direName}** · ${formatDuration(match.duration)} · ${mode} · ${lobby}\n${matchLinks(match.match_id)}${parsedNote}`,
+    text: `**${radiantName}** ${score} **${direName}** · ${formatDuration(match.duration)} · ${mode} · ${lobby}\n${seriesLine}${matchLinks(match.match_id)}${parsedNote}`,
     fields: [
       { name: `${radiantName}${match.radiant_win ? ' 🏆' : ''}`, value: teamLines(radiant), inline: false },
       { name: `${direName}${match.radiant_win ? '' : ' 🏆'}`, value: teamLines(dire), inline: false },

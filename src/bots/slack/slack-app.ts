@@ -1,5 +1,5 @@
 // The Slack app: Bolt over our HTTP server (/slack/events, /slack/install, OAuth redirect), one or many workspaces.
-import { App, HTTPReceiver, HTTPReceiverDeferredRequestError, type Authorize } from '@slack/bolt';
+import { App, HTTPReceiver, HTTPReceiverDeferredRequestError } from '@slack/bolt';
 import { WebClient, type WebClientOptions } from '@slack/web-api';
 import type { Route } from '../../http/server.js';
 import type { Logger } from '../../log.js';
@@ -111,12 +111,8 @@ export async function createSlackApp(options: SlackAppOptions): Promise<SlackApp
   const { bots } = options;
   let app: App;
   if (auth.mode === 'multi') {
-    const authorize: Authorize<boolean> = async ({ teamId, enterpriseId }) => {
-      const bot = await bots.botFor(teamId ?? (enterpriseId ? `E:${enterpriseId}` : null));
-      if (!bot) throw new Error(`the app is not installed in workspace ${teamId ?? enterpriseId ?? '?'}`);
-      return { botToken: bot.botToken, botId: bot.botId, botUserId: bot.botUserId, teamId: bot.teamId };
-    };
-    app = new App({ receiver, authorize, clientOptions, logger, deferInitialization: true });
+    // The receiver's InstallProvider authorizes each request from our installation store.
+    app = new App({ receiver, clientOptions, logger, deferInitialization: true });
   } else {
     const bot = await bots.botFor(null);
     app = new App({
@@ -149,8 +145,9 @@ export async function createSlackApp(options: SlackAppOptions): Promise<SlackApp
   app.event('tokens_revoked', async ({ body, event }) => {
     if ((event.tokens.bot ?? []).length > 0) await forget(body.team_id, 'tokens_revoked');
   });
-  app.error(async (error) => {
+  app.error((error) => {
     log.error({ err: error }, 'slack handler failed');
+    return Promise.resolve();
   });
 
   const boltHandler: Route['handler'] = (request, response) => {

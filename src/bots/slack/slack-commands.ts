@@ -5,7 +5,7 @@ import type { Logger } from '../../log.js';
 import type { AnyCommand } from '../core/command.js';
 import type { CommandContext, Invocation } from '../core/command-context.js';
 import type { Reply } from '../core/reply.js';
-import { toSlackMessage } from './block-kit.js';
+import { toMrkdwn, toSlackMessage } from './block-kit.js';
 import { parseCommandText } from './command-text.js';
 import type { SlackBots } from './slack-bots.js';
 import { slackErrorCode } from './slack-errors.js';
@@ -67,7 +67,8 @@ export function slackCommandHandler(deps: SlackCommandDeps) {
           deps.log.error({ err: error, command: path }, 'slack command failed');
         await respond({
           response_type: 'ephemeral',
-          text: isAppError(error) ? error.userMessage : GENERIC_FAILURE,
+          // User messages are written in Discord markdown; Slack needs its own, escaped.
+          text: toMrkdwn(isAppError(error) ? error.userMessage : GENERIC_FAILURE),
         });
         return;
       }
@@ -84,9 +85,8 @@ export function slackCommandHandler(deps: SlackCommandDeps) {
         // Slack echoes a slash command only above a response_url reply; a bot post says who asked instead.
         blocks.push({
           type: 'context',
-          elements: [
-            { type: 'mrkdwn', text: `<@${slash.user_id}> asked \`/dota ${slash.text.replace(/`/g, "'")}\`` },
-          ],
+          // The command's path only: echoing the typed text could carry a mention that pings someone.
+          elements: [{ type: 'mrkdwn', text: `<@${slash.user_id}> asked for \`/dota ${path}\`` }],
         });
         try {
           // One message with the blocks and the charts; response_url cannot carry files.
@@ -107,10 +107,8 @@ export function slackCommandHandler(deps: SlackCommandDeps) {
           if (code !== 'not_in_channel' && code !== 'channel_not_found') throw error;
         }
       }
-      const { text, blocks } = toSlackMessage(
-        reply,
-        images.length > 0 ? { imagesNote: CHARTS_NEED_THE_APP } : {},
-      );
+      const imagesNote = ephemeral ? CHARTS_IN_PUBLIC_ONLY : CHARTS_NEED_THE_APP;
+      const { text, blocks } = toSlackMessage(reply, images.length > 0 ? { imagesNote } : {});
       await respond({ response_type: ephemeral ? 'ephemeral' : 'in_channel', text, blocks });
     }
   };

@@ -3,14 +3,14 @@ import { ErrorCode } from '@slack/web-api';
 
 /** Slack answered `{ ok: false, error }`: the error string (e.g. `channel_not_found`), else undefined. */
 export function slackErrorCode(error: unknown): string | undefined {
-  if (!isCoded(error) || error.code !== ErrorCode.PlatformError) return undefined;
+  if (!isCoded(error) || error.code !== String(ErrorCode.PlatformError)) return undefined;
   const data = (error as { data?: { error?: unknown } }).data;
   return typeof data?.error === 'string' ? data.error : undefined;
 }
 
 /** Seconds Slack asked us to wait (HTTP 429 `Retry-After`), when the client was told to reject rate-limited calls. */
 export function slackRetryAfter(error: unknown): number | undefined {
-  if (!isCoded(error) || error.code !== ErrorCode.RateLimitedError) return undefined;
+  if (!isCoded(error) || error.code !== String(ErrorCode.RateLimitedError)) return undefined;
   const retryAfter = (error as { retryAfter?: unknown }).retryAfter;
   return typeof retryAfter === 'number' && retryAfter >= 0 ? retryAfter : 1;
 }

@@ -72,11 +72,13 @@ export function createSlackSender({ client, bots, log }: SlackSenderDeps): ChatS
           oldest: String(Math.floor(Date.now() / 1000) - EARLIER_POST_WINDOW_SECONDS),
         }),
       );
-      const found = history.messages?.find(
-        (message) =>
-          (message.metadata?.event_payload as { nonce?: unknown } | undefined)?.nonce === nonce ||
-          message.files?.some((file) => file.name?.startsWith(`${nonce}-`)),
-      );
+      const found = history.messages?.find((message) => {
+        const payload = message.metadata?.event_payload ?? {};
+        return (
+          ('nonce' in payload && payload.nonce === nonce) ||
+          message.files?.some((file) => file.name?.startsWith(`${nonce}-`))
+        );
+      });
       return found?.ts;
     } catch (error) {
       // Not fatal: the post itself will meet the same refusal and classify it.

@@ -77,11 +77,14 @@ describe('storing an installation', () => {
   it('when a sealed installation is copied onto another workspace row, then it does not open there', async () => {
     await installations.storeInstallation(installation('T0SOURCE', 'xoxb-source'));
     await installations.storeInstallation(installation('T0TARGET', 'xoxb-target'));
-    const source = await database.db('slack_installations').where({ install_key: 'T0SOURCE' }).first();
+    const source = await database
+      .db<{ install_key: string; installation_sealed: Buffer }>('slack_installations')
+      .where({ install_key: 'T0SOURCE' })
+      .first();
     await database
       .db('slack_installations')
       .where({ install_key: 'T0TARGET' })
-      .update({ installation_sealed: (source as { installation_sealed: Buffer }).installation_sealed });
+      .update({ installation_sealed: source?.installation_sealed });
     await expect(installations.botFor('T0TARGET')).rejects.toThrow(/cannot be decrypted/);
   });
 

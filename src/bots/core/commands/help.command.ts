@@ -2,6 +2,8 @@
 import type { AnyCommand, OptionDeclaration } from '../command.js';
 import { defineCommand } from '../command.js';
 import type { Reply, ReplyField } from '../reply.js';
+import type { Invocation } from '../command-context.js';
+import { adminRule } from '../platform-words.js';
 
 /** Sections by a command's first word; words not listed (new stats commands) fall under the first section. */
 const SECTIONS: readonly { name: string; words: readonly string[] }[] = [
@@ -41,7 +43,7 @@ function toFields(name: string, lines: readonly string[]): ReplyField[] {
 }
 
 /** The help reply for `commands`, in their registry order within each section. */
-export function helpReply(commands: readonly AnyCommand[]): Reply {
+export function helpReply(commands: readonly AnyCommand[], platform: Invocation['platform']): Reply {
   const fields = SECTIONS.flatMap((section) =>
     toFields(
       section.name,
@@ -57,7 +59,7 @@ export function helpReply(commands: readonly AnyCommand[]): Reply {
     title: 'DataDrivenDota commands',
     text: "Answers come from our own copy of Valve's match data. Player commands default to the account you link with `/dota link`.",
     fields,
-    footer: `${ADMIN_MARK} needs the Manage Server permission`,
+    footer: `${ADMIN_MARK} needs ${adminRule(platform)}`,
     ephemeral: true,
   };
 }
@@ -68,9 +70,9 @@ export const helpCommand = defineCommand({
   options: [] as const,
   adminOnly: false,
   ephemeral: true,
-  async run() {
+  async run(_ctx, _args, invocation) {
     // Imported when run: the registry imports this command, so a static import would be a cycle.
     const { COMMANDS } = await import('./index.js');
-    return helpReply(COMMANDS);
+    return helpReply(COMMANDS, invocation.platform);
   },
 });

@@ -9,6 +9,7 @@ import {
 import { listGuildSubscriptions, type GuildSubscription } from '../../../store/subscriptions.repo.js';
 import type { CommandContext, Invocation } from '../command-context.js';
 import { defineCommand } from '../command.js';
+import { placeWord } from '../platform-words.js';
 import type { ReplyField } from '../reply.js';
 import { ago } from '../relative-time.js';
 import { cut, joinWithin, subscriptionLine } from '../subscription-format.js';
@@ -66,7 +67,7 @@ async function guildField(
   subscriptions: GuildSubscription[],
   health: IngestHealth,
 ): Promise<ReplyField> {
-  const name = "This server's alerts";
+  const name = `This ${placeWord(invocation.platform)}'s alerts`;
   if (subscriptions.length === 0)
     return { name, value: 'No subscriptions. `/dota help` shows how to add one.' };
   const now = ctx.clock.now();
@@ -112,7 +113,7 @@ export const statusCommand = defineCommand({
     fields.push(
       subscriptions
         ? await guildField(ctx, invocation, subscriptions, health)
-        : { name: "This server's alerts", value: 'Run /dota status in a server to see its alerts.' },
+        : { name: 'Alerts', value: 'Run /dota status in a server or workspace channel to see its alerts.' },
     );
     return { title: 'DataDrivenDota status', fields, ephemeral: true };
   },

@@ -2,6 +2,7 @@
 import { AppError } from '../../../errors.js';
 import { subscribeWithinCap, type TargetKind } from '../../../store/subscriptions.repo.js';
 import { defineCommand } from '../command.js';
+import { placeWord } from '../platform-words.js';
 import {
   CHANNEL_OPTION,
   TARGET_OPTION_DESCRIPTIONS,
@@ -14,9 +15,9 @@ import {
 
 const TITLES = { created: 'Subscribed', resumed: 'Subscription resumed', unchanged: 'Already subscribed' };
 
-function capReached(active: number, cap: number): AppError {
+function capReached(active: number, cap: number, place: string): AppError {
   return new AppError('subscription_cap', `guild at ${active}/${cap} active subscriptions`, {
-    userMessage: `This server already has ${active} active subscriptions, the free tier's limit of ${cap}. Free a slot with \`/dota unsubscribe\` (\`/dota subscriptions\` lists them).`,
+    userMessage: `This ${place} already has ${active} active subscriptions, the free tier's limit of ${cap}. Free a slot with \`/dota unsubscribe\` (\`/dota subscriptions\` lists them).`,
   });
 }
 
@@ -50,7 +51,7 @@ function subscribeCommand<const Kind extends TargetKind>(kind: Kind, description
         },
         cap,
       );
-      if (result.outcome === 'refused') throw capReached(result.active, cap);
+      if (result.outcome === 'refused') throw capReached(result.active, cap, placeWord(invocation.platform));
       await followTarget(ctx, target);
       return {
         title: TITLES[result.outcome],

@@ -1,6 +1,7 @@
 // /dota subscriptions: this server's match alerts, with paused ones and why, and how much of the cap is used.
 import { listGuildSubscriptions } from '../../../store/subscriptions.repo.js';
 import { defineCommand } from '../command.js';
+import { placeWord } from '../platform-words.js';
 import { joinWithin, subscriptionLine } from '../subscription-format.js';
 import { requireGuild } from '../subscription-targets.js';
 
@@ -20,7 +21,7 @@ export const subscriptionsCommand = defineCommand({
     if (subscriptions.length === 0) {
       return {
         title: 'No subscriptions',
-        text: `This server has no match alerts yet (free tier: up to ${cap}). Add one with \`/dota subscribe player|team|league\`.`,
+        text: `This ${placeWord(invocation.platform)} has no match alerts yet (free tier: up to ${cap}). Add one with \`/dota subscribe player|team|league\`.`,
         ephemeral: true,
       };
     }
@@ -32,7 +33,7 @@ export const subscriptionsCommand = defineCommand({
       (paused > 0 ? `, ${paused} paused (a paused one resumes when subscribed again)` : '') +
       '.';
     return {
-      title: 'Match alerts in this server',
+      title: `Match alerts in this ${placeWord(invocation.platform)}`,
       text: `${summary}\n${joinWithin(
         subscriptions.map((subscription) => subscriptionLine(subscription, now)),
         LIST_BUDGET,
