@@ -17,8 +17,12 @@ export async function up(knex: Knex): Promise<void> {
     t.timestamp('paused_at', { useTz: true });
     t.text('pause_reason');
   });
-  // The Slack sender needs the workspace (whose token to use); Discord ignores it.
-  await knex.schema.alterTable('deliveries', (t) => t.text('guild_id'));
+  await knex.schema.alterTable('deliveries', (t) => {
+    // The Slack sender needs the workspace (whose token to use); Discord ignores it.
+    t.text('guild_id');
+    // A platform's Retry-After: the delivery waits this out without spending one of its attempts.
+    t.timestamp('not_before', { useTz: true });
+  });
 }
 
 export function down(): Promise<void> {

@@ -13,6 +13,7 @@ export interface DeliveryRow {
   attempts: number;
   message_id: string | null;
   last_error: string | null;
+  created_at: Date;
 }
 
 /**
@@ -70,7 +71,8 @@ export async function claimDeliveries(
      WHERE d.id IN (
        SELECT id FROM deliveries
        WHERE platform = ANY(?::text[]) AND
-         ((status = 'pending' AND (claimed_at IS NULL OR claimed_at < now() - ${RETRY_STEP} * attempts))
+         ((status = 'pending' AND (claimed_at IS NULL OR claimed_at < now() - ${RETRY_STEP} * attempts)
+           AND (not_before IS NULL OR not_before <= now()))
           OR (status = 'sending' AND claimed_at < now() - ${STALE_CLAIM}))
        ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED)
      RETURNING d.*`,
@@ -95,6 +97,24 @@ export async function markRetry(db: Db, id: number, error: string, maxAttempts: 
       status: db.raw(`CASE WHEN attempts >= ? THEN 'failed' ELSE 'pending' END`, [maxAttempts]),
       last_error: error,
       claimed_at: db.fn.now(),
+    });
+}
+
+/**
+ * The platform asked us to wait (a rate limit): back to pending until then, and the attempt is given back, so a
+ * busy workspace's waits never use up a delivery's attempts.
+ */
+export async function markRateLimited(db: Db, id: number, error: string, waitSeconds: number): Promise<void> {
+  await db('deliveries')
+    .where({ id })
+    .whereNot({ status: 'sent' })
+    .update({
+      status: 'pending',
+      attempts: db.raw('GREATEST(attempts - 1, 0)'),
+      not_before: db.raw(`now() + make_interval(secs => ?)`, [waitSeconds]),
+      last_error: error,
+      // not_before alone decides when it is claimable again, not the per-attempt backoff.
+      claimed_at: null,
     });
 }
 

@@ -10,7 +10,14 @@ import { findMatch } from '../store/matches.repo.js';
 import { pauseSubscriptionsForChannel } from '../store/subscriptions.repo.js';
 import { loadMatchAudience, type MatchAudience } from './alert-audience.repo.js';
 import { createClaimQueue } from './claim-queue.js';
-import { claimDeliveries, markFailed, markRetry, markSent, type DeliveryRow } from './deliveries.repo.js';
+import {
+  claimDeliveries,
+  markFailed,
+  markRateLimited,
+  markRetry,
+  markSent,
+  type DeliveryRow,
+} from './deliveries.repo.js';
 import { alertReply, type AlertMatch } from './match-alert.js';
 
 /** Where one delivery goes, and what a sender needs to make a repeat of it harmless. */
@@ -22,6 +29,8 @@ export interface Destination {
   nonce: string;
   /** 1 on the first try; above 1 an earlier try may have reached the platform without us learning it. */
   attempt: number;
+  /** When the delivery was queued: an earlier try's message cannot be older. */
+  queuedAt: Date;
 }
 
 /** Posts to one platform. */
@@ -110,6 +119,7 @@ export function createNotifier(deps: NotifierDeps): Notifier {
           guildId: delivery.guild_id,
           nonce: `ddd-${delivery.id}`,
           attempt: delivery.attempts,
+          queuedAt: delivery.created_at,
         },
         alertReply(reply, alert, targets),
       );
@@ -125,6 +135,14 @@ export function createNotifier(deps: NotifierDeps): Notifier {
           'destination refused: subscriptions paused',
         );
         return 'failed';
+      }
+      if (isAppError(error) && error.kind === 'rate-limited') {
+        await markRateLimited(db, delivery.id, detail, error.retryAfterSeconds ?? 1);
+        log.info(
+          { delivery: delivery.id, retryAfter: error.retryAfterSeconds },
+          'delivery waits out a rate limit',
+        );
+        return 'retried';
       }
       await markRetry(db, delivery.id, detail, MAX_ATTEMPTS);
       log.warn(

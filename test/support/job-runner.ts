@@ -1,6 +1,7 @@
 // Runs jobs in-process until the queue is empty: the same job code Agenda runs, in a deterministic order.
 import type { IngestContext } from '../../src/ingest/ingest-context.js';
 import type { AnyJobDefinition, JobContext } from '../../src/ingest/jobs/job.js';
+import type { Notifier } from '../../src/notify/notifier.js';
 
 export interface JobRunner {
   ctx: JobContext;
@@ -9,11 +10,13 @@ export interface JobRunner {
   run(job: AnyJobDefinition, data: unknown): Promise<void>;
 }
 
-export function createJobRunner(ingest: IngestContext): JobRunner {
+/** With a `notifier`, queued notify.deliver jobs send as they would in a worker. */
+export function createJobRunner(ingest: IngestContext, notifier?: Notifier): JobRunner {
   const queue: { job: AnyJobDefinition; data: unknown }[] = [];
   const ran: string[] = [];
   const ctx: JobContext = {
     ...ingest,
+    ...(notifier ? { notifier } : {}),
     enqueue: (job, data) => {
       queue.push({ job, data });
       return Promise.resolve();

@@ -14,8 +14,11 @@ import { CHANNEL_GONE_ERRORS, TOKEN_ERRORS, slackErrorCode, slackRetryAfter } fr
  * claimed delivery past the ledger's stale-claim time (2 minutes), after which another process may take it over.
  */
 export const SLACK_SEND_DEADLINE_MS = 60_000;
-/** How far back a retried delivery looks for the message an earlier try may have posted. */
-const EARLIER_POST_WINDOW_SECONDS = 30 * 60;
+/**
+ * Slack serves apps outside its Marketplace conversations.history at most 15 messages a page and one call a
+ * minute per workspace (2025 terms), so a retried delivery reads one page from the time it was queued.
+ */
+const HISTORY_PAGE = 15;
 const METADATA_EVENT = 'ddd_alert';
 
 export interface SlackSenderDeps {
@@ -24,6 +27,10 @@ export interface SlackSenderDeps {
   bots: SlackBots;
   log: Logger;
 }
+
+/** files.completeUploadExternal answers with file ids, not the message ts: they identify the post instead. */
+const filesMessageId = (files: readonly { id?: string }[]): string =>
+  `files:${files.map((file) => file.id ?? '?').join(',')}`;
 
 const permanent = (code: string, message: string, userMessage: string, cause?: unknown) =>
   new AppError(code, message, { kind: 'permanent', userMessage, cause });
@@ -60,18 +67,20 @@ export function createSlackSender({ client, bots, log }: SlackSenderDeps): ChatS
     }
   }
 
-  /** The ts of a message an earlier try of this delivery posted (its answer lost), found by its nonce. */
-  async function earlierPost(bot: SlackBot, channel: string, nonce: string, deadline: number) {
+  /**
+   * The id of a message an earlier try of this delivery posted (its answer lost), found by its nonce. A rate
+   * limit here is not waited out (a minute per workspace): the delivery goes back to the ledger for later,
+   * since posting without knowing could post twice.
+   */
+  async function earlierPost(bot: SlackBot, { channelId: channel, nonce, queuedAt }: Destination) {
     try {
-      const history = await call(bot.teamId, deadline, () =>
-        client.conversations.history({
-          token: bot.botToken,
-          channel,
-          limit: 100,
-          include_all_metadata: true,
-          oldest: String(Math.floor(Date.now() / 1000) - EARLIER_POST_WINDOW_SECONDS),
-        }),
-      );
+      const history = await client.conversations.history({
+        token: bot.botToken,
+        channel,
+        limit: HISTORY_PAGE,
+        include_all_metadata: true,
+        oldest: String(Math.floor(queuedAt.getTime() / 1000) - 1),
+      });
       const found = history.messages?.find((message) => {
         const payload = message.metadata?.event_payload ?? {};
         return (
@@ -79,9 +88,21 @@ export function createSlackSender({ client, bots, log }: SlackSenderDeps): ChatS
           message.files?.some((file) => file.name?.startsWith(`${nonce}-`))
         );
       });
-      return found?.ts;
+      if (!found && history.has_more)
+        log.warn({ channel, nonce }, 'busy channel: an earlier try beyond one history page would be missed');
+      if (!found) return undefined;
+      // The id the first try would have recorded: its file ids for a chart post, else the message ts.
+      return found.files?.length ? filesMessageId(found.files) : found.ts;
     } catch (error) {
-      // Not fatal: the post itself will meet the same refusal and classify it.
+      const retryAfter = slackRetryAfter(error);
+      if (retryAfter !== undefined) {
+        throw new AppError('slack_rate_limited', `history of ${channel} is rate limited`, {
+          kind: 'rate-limited',
+          retryAfterSeconds: retryAfter,
+          cause: error,
+        });
+      }
+      // Refused (not in the channel, token): the post itself meets the same refusal and classifies it.
       log.warn({ err: error, channel }, 'could not check Slack history for an earlier try');
       return undefined;
     }
@@ -119,7 +140,7 @@ export function createSlackSender({ client, bots, log }: SlackSenderDeps): ChatS
       }),
     );
     const files = uploaded.files.flatMap((completion) => completion.files ?? []);
-    return `files:${files.map((file) => file.id).join(',')}`;
+    return filesMessageId(files);
   }
 
   /** not_in_channel: a public channel can be joined by the bot itself; a private one needs an /invite. */
@@ -146,7 +167,8 @@ export function createSlackSender({ client, bots, log }: SlackSenderDeps): ChatS
 
   return {
     platform: 'slack',
-    async send({ channelId, guildId, nonce, attempt }: Destination, reply) {
+    async send(destination: Destination, reply) {
+      const { channelId, guildId, nonce, attempt } = destination;
       const deadline = Date.now() + SLACK_SEND_DEADLINE_MS;
       const bot = await bots.botFor(guildId);
       if (!bot) {
@@ -158,7 +180,7 @@ export function createSlackSender({ client, bots, log }: SlackSenderDeps): ChatS
       }
       if (bot.pausedReason) throw permanent('slack_paused', bot.pausedReason, bot.pausedReason);
       if (attempt > 1) {
-        const ts = await earlierPost(bot, channelId, nonce, deadline);
+        const ts = await earlierPost(bot, destination);
         if (ts) return { messageId: ts };
       }
       try {

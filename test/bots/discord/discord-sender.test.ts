@@ -47,7 +47,13 @@ afterAll(async () => {
 });
 
 /** A first-try delivery to the test channel; `nonce` is what makes a repeat harmless. */
-const to = (channelId: string, nonce: string) => ({ channelId, guildId: null, nonce, attempt: 1 });
+const to = (channelId: string, nonce: string) => ({
+  channelId,
+  guildId: null,
+  nonce,
+  attempt: 1,
+  queuedAt: new Date(),
+});
 
 function postsTo(channelId: string) {
   return standin.messages.filter((message) => message.channelId === channelId && message.via === 'channel');
