@@ -1,4 +1,5 @@
-// The offline demo: shipped Valve data → real jobs → Postgres → a subscription → one alert, written to demo-out/.
+// The offline demo: shipped Valve data → real jobs → Postgres → Discord and Slack subscriptions → alerts, in demo-out/.
+import { randomBytes } from 'node:crypto';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { shiftedClock } from '../clock.js';
@@ -10,6 +11,9 @@ import {
   type StandinMessage,
 } from '../fakes/discord-standin.server.js';
 import { createInteractionSigner } from '../fakes/interaction-signer.js';
+import { installThroughBrowser } from '../fakes/slack-install-browser.js';
+import { signSlackRequest, slashCommandBody } from '../fakes/slack-request-signer.js';
+import { startSlackStandin, type SlackPost, type SlackStandin } from '../fakes/slack-standin.server.js';
 import { slashInteraction } from '../fakes/slash-interaction.js';
 import { startValveReplay } from '../fakes/valve-replay.server.js';
 import { playerHistoryJob } from '../ingest/jobs/player-history.job.js';
@@ -32,6 +36,11 @@ const ALERT_CHANNEL = '1100000000000000002';
 const ADMIN = { userId: '1100000000000000003', username: 'guild-admin', permissions: String(0x20) };
 const PLAYER = { userId: '1100000000000000004', username: 'curious-player', permissions: '0' };
 const DEMO_DATABASE = 'ddd_demo';
+/** The league of match 8591933650; a Slack team channel follows it. */
+const DEMO_LEAGUE = 16110;
+const SLACK_TEAM = 'T0DEMO0001';
+const SLACK_CHANNEL = 'C0LEAGUE01';
+const SLACK_ADMIN = 'U0ADMIN001';
 
 function step(text: string): void {
   console.log(`• ${text}`);
@@ -51,13 +60,46 @@ async function freshDemoDatabase(adminUrl: string): Promise<string> {
   return url.toString();
 }
 
+/** Installs the Slack app through OAuth and subscribes a channel to the league, as a workspace admin would. */
+async function slackSteps(service: Service, slack: SlackStandin) {
+  const base = `http://127.0.0.1:${service.http.port}`;
+  slack.setRedirectUrl(`${base}/slack/oauth_redirect`);
+  step(
+    'A Slack workspace admin installs the app (OAuth via /slack/install; the bot token is stored encrypted)',
+  );
+  const installed = await installThroughBrowser(base, slack, SLACK_TEAM, SLACK_ADMIN);
+  if (installed.status !== 200) throw new Error(`the Slack install answered ${installed.status}`);
+
+  step(
+    `The admin types /dota subscribe league ${DEMO_LEAGUE} in #league-recaps (Slack-signed, Bolt HTTPReceiver)`,
+  );
+  const body = slashCommandBody({
+    teamId: SLACK_TEAM,
+    channelId: SLACK_CHANNEL,
+    channelName: 'league-recaps',
+    userId: SLACK_ADMIN,
+    text: `subscribe league ${DEMO_LEAGUE}`,
+    responseUrl: slack.responseUrl({ teamId: SLACK_TEAM, channelId: SLACK_CHANNEL, userId: SLACK_ADMIN }),
+    apiAppId: slack.appId,
+  });
+  const answer = await fetch(`${base}/slack/events`, {
+    method: 'POST',
+    headers: { ...signSlackRequest(slack.signingSecret, body) },
+    body,
+  });
+  if (!answer.ok) throw new Error(`/slack/events answered ${answer.status}`);
+  await waitForSlack(slack, (post) => post.via === 'response_url' && post.userId === SLACK_ADMIN);
+}
+
 async function runSteps(
   service: Service,
   discord: DiscordStandin,
+  slack: SlackStandin,
   signer: ReturnType<typeof createInteractionSigner>,
 ) {
   const { scheduler } = service.runtime;
   const channelPosts = () => discord.messages.filter((message) => message.via === 'channel');
+  await slackSteps(service, slack);
 
   step(
     `Guild admin runs /dota subscribe player ${DEMO_PLAYER} in #dota-alerts (gateway, real discord.js Client)`,
@@ -76,10 +118,15 @@ async function runSteps(
     (message) => message.interactionToken === subscribe.token && message.via === 'webhook-edit',
   );
 
-  step('Agenda jobs run: player history → missing match by sequence number → stored → alert delivered');
+  step(
+    'Agenda jobs run: player history → missing match by sequence number → stored → Discord alert and Slack league recap',
+  );
   await scheduler.whenIdle(60_000);
   const alerts = channelPosts();
   if (alerts.length !== 1) throw new Error(`expected one alert in the channel, saw ${alerts.length}`);
+  const recaps = slack.posts.filter((post) => post.channelId === SLACK_CHANNEL && post.files.length > 0);
+  if (recaps.length !== 1)
+    throw new Error(`expected one Slack league recap with charts, saw ${recaps.length}`);
 
   step('Ingesting the same history again (idempotency): no second alert');
   await scheduler.enqueue(playerHistoryJob, { account_id: DEMO_PLAYER });
@@ -113,6 +160,18 @@ async function runSteps(
   );
 }
 
+/** Resolves once the Slack stand-in shows a post matching `predicate`. */
+async function waitForSlack(
+  slack: SlackStandin,
+  predicate: (post: SlackPost) => boolean,
+  timeoutMs = 30_000,
+) {
+  const deadline = Date.now() + timeoutMs;
+  while (!slack.posts.some(predicate)) {
+    await slack.waitForPosts(slack.posts.length + 1, Math.max(1, deadline - Date.now()));
+  }
+}
+
 /** Resolves once a message matching `predicate` has arrived (event-driven through the stand-in). */
 async function waitFor(
   discord: DiscordStandin,
@@ -129,10 +188,21 @@ export async function runDemo(options: { outDir: string; dataDir?: string }): Pr
   const started = Date.now();
   const outDir = resolve(options.outDir);
   const log = createLogger(process.env.LOG_LEVEL ?? 'warn');
-  step('Starting embedded Postgres, the Valve replay server (json_files/) and a local Discord stand-in');
+  step(
+    'Starting embedded Postgres, the Valve replay server (json_files/) and local Discord and Slack stand-ins',
+  );
   const postgres = await startEmbeddedPostgres(options.dataDir ?? './.data');
   const valve = await startValveReplay();
   const discord = await startDiscordStandin();
+  const slack = await startSlackStandin();
+  slack.addWorkspace({
+    teamId: SLACK_TEAM,
+    teamName: 'Moonwalkers fan club',
+    channels: [{ id: SLACK_CHANNEL, name: 'league-recaps' }],
+    users: [{ id: SLACK_ADMIN, name: 'workspace-admin', isAdmin: true }],
+    installerUserId: SLACK_ADMIN,
+    installed: false,
+  });
   const signer = createInteractionSigner();
   let service: Service | undefined;
   try {
@@ -147,12 +217,18 @@ export async function runDemo(options: { outDir: string; dataDir?: string }): Pr
       DISCORD_PUBLIC_KEY: signer.publicKeyHex,
       DISCORD_API_BASE_URL: discord.restBaseUrl,
       DISCORD_MODE: 'both',
+      SLACK_SIGNING_SECRET: slack.signingSecret,
+      SLACK_CLIENT_ID: slack.clientId,
+      SLACK_CLIENT_SECRET: slack.clientSecret,
+      SLACK_STATE_SECRET: randomBytes(16).toString('hex'),
+      SLACK_TOKEN_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+      SLACK_API_URL: slack.apiUrl,
       HTTP_PORT: '0',
       LOG_LEVEL: 'warn',
     });
     // The shipped match is from 2025; ingest's clock is set to just after it so it counts as a fresh game.
     service = await startService(config, log, shiftedClock(DEMO_MATCH_START + 60 * 60_000));
-    await runSteps(service, discord, signer);
+    await runSteps(service, discord, slack, signer);
 
     await rm(outDir, { recursive: true, force: true });
     await mkdir(outDir, { recursive: true });
@@ -166,7 +242,7 @@ export async function runDemo(options: { outDir: string; dataDir?: string }): Pr
       .db('deliveries')
       .select('match_id', 'channel_id', 'status', 'attempts', 'message_id');
     await writeFile(join(outDir, 'matches.json'), `${JSON.stringify(matches, null, 2)}\n`);
-    const files = await writeTranscript(outDir, discord.messages, {
+    const files = await writeTranscript(outDir, discord.messages, slack.posts, {
       deliveries,
       valveRequests: valve.requests.length,
     });
@@ -174,7 +250,7 @@ export async function runDemo(options: { outDir: string; dataDir?: string }): Pr
     for (const file of files) console.log(`  ${file}`);
   } finally {
     await service?.stop();
-    await Promise.allSettled([discord.close(), valve.close()]);
+    await Promise.allSettled([discord.close(), slack.close(), valve.close()]);
     await postgres.stop();
   }
 }

@@ -1,7 +1,9 @@
-// Writes what the Discord stand-in received as PNG files plus a JSON and a Markdown transcript.
+// Writes what the Discord and Slack stand-ins received as PNG files plus a JSON and a Markdown transcript.
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { StandinMessage } from '../fakes/discord-standin.server.js';
+import type { SlackPost } from '../fakes/slack-standin.server.js';
+import { slackTranscript } from './slack-transcript.js';
 
 interface EmbedLike {
   title?: string;
@@ -33,11 +35,14 @@ function embedMarkdown(embed: EmbedLike, images: Map<string, string>): string {
 export async function writeTranscript(
   outDir: string,
   messages: readonly StandinMessage[],
+  slackPosts: readonly SlackPost[],
   extra: Record<string, unknown>,
 ): Promise<string[]> {
   const written: string[] = [];
   const markdown: string[] = [
     '# DataDrivenDota demo transcript',
+    '',
+    '# Discord',
     '',
     'Every message the local Discord stand-in received, in order.',
     '',
@@ -63,9 +68,12 @@ export async function writeTranscript(
       })),
     });
   }
+  const slack = await slackTranscript(outDir, slackPosts);
+  markdown.push(...slack.markdown);
+  written.push(...slack.files);
   await writeFile(
     join(outDir, 'transcript.json'),
-    `${JSON.stringify({ messages: json, ...extra }, null, 2)}\n`,
+    `${JSON.stringify({ messages: json, slack: slack.json, ...extra }, null, 2)}\n`,
   );
   await writeFile(join(outDir, 'transcript.md'), `${markdown.join('\n')}\n`);
   written.push(join(outDir, 'transcript.md'), join(outDir, 'transcript.json'), join(outDir, 'matches.json'));

@@ -8,7 +8,7 @@ import {
   createSenderClient,
   createSlackApp,
   SLACK_EVENTS_PATH,
-  SLACK_INSTALL_PATH,
+  SLACK_REDIRECT_PATH,
 } from '../../src/bots/slack/slack-app.js';
 import {
   createSlackInstallations,
@@ -21,6 +21,7 @@ import {
   signSlackRequest,
   slashCommandBody,
 } from '../../src/fakes/slack-request-signer.js';
+import { installThroughBrowser } from '../../src/fakes/slack-install-browser.js';
 import { startSlackStandin, type SlackStandin } from '../../src/fakes/slack-standin.server.js';
 import type { ValveReplay } from '../../src/fakes/valve-replay.server.js';
 import { startHttpServer, type HttpServer } from '../../src/http/server.js';
@@ -90,7 +91,7 @@ export async function startSlackHarness(): Promise<SlackHarness> {
   });
   const http = await startHttpServer(app.routes, 0, log);
   const url = (path: string) => `http://127.0.0.1:${http.port}${path}`;
-  standin.setRedirectUrl(url('/slack/oauth_redirect'));
+  standin.setRedirectUrl(url(SLACK_REDIRECT_PATH));
   const sender = createSlackSender({ client: createSenderClient(standin.apiUrl, log), bots, log });
 
   async function signedPost(body: string): Promise<Response> {
@@ -121,13 +122,7 @@ export async function startSlackHarness(): Promise<SlackHarness> {
       await response.arrayBuffer();
       return response.status;
     },
-    async install(teamId, userId) {
-      standin.approveNextInstall(teamId, userId);
-      const start = await fetch(url(SLACK_INSTALL_PATH), { redirect: 'manual' });
-      const cookie = start.headers.get('set-cookie')?.split(';')[0] ?? '';
-      const consent = await fetch(start.headers.get('location') ?? '', { redirect: 'manual' });
-      return fetch(consent.headers.get('location') ?? '', { redirect: 'manual', headers: { cookie } });
-    },
+    install: (teamId, userId) => installThroughBrowser(url(''), standin, teamId, userId),
     async close() {
       await http.close();
       await Promise.allSettled([standin.close(), valve.close()]);

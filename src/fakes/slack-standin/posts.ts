@@ -7,6 +7,8 @@ export interface SlackPostFile {
   filename: string;
   title?: string;
   bytes: number;
+  /** What was uploaded (the demo writes the charts out). */
+  data: Buffer;
   /** The uploaded bytes start with the 8-byte PNG signature. */
   pngSignatureOk: boolean;
 }

@@ -132,6 +132,7 @@ export class UploadFlow {
       filename: upload.filename,
       ...(title !== undefined ? { title } : {}),
       bytes: data.length,
+      data,
       pngSignatureOk: data.subarray(0, PNG_SIGNATURE.length).equals(PNG_SIGNATURE),
     }));
     // Without a channel the files stay private: nothing becomes visible.
