@@ -459,6 +459,7 @@ describe('slack stand-in file uploads', () => {
         filename: 'net-worth.png',
         title: 'Net worth',
         bytes: PNG.length,
+        data: PNG,
         pngSignatureOk: true,
       },
       {
@@ -466,6 +467,7 @@ describe('slack stand-in file uploads', () => {
         filename: 'xp.png',
         title: 'XP',
         bytes: PNG_2.length,
+        data: PNG_2,
         pngSignatureOk: true,
       },
     ]);
