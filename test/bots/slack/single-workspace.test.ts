@@ -119,7 +119,10 @@ describe('one workspace with SLACK_BOT_TOKEN', () => {
       kind: 'permanent',
       code: 'slack_token_refused',
     });
-    const [subscription] = await database.db('subscriptions').where({ channel_id: CHANNEL });
-    expect(subscription).toMatchObject({ pause_reason: expect.stringContaining('SLACK_BOT_TOKEN') });
+    const subscription = await database
+      .db<{ pause_reason: string | null }>('subscriptions')
+      .where({ channel_id: CHANNEL })
+      .first();
+    expect(subscription?.pause_reason).toContain('SLACK_BOT_TOKEN');
   });
 });
