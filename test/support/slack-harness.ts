@@ -24,6 +24,7 @@ import {
 import { installThroughBrowser } from '../../src/fakes/slack-install-browser.js';
 import { startSlackStandin, type SlackStandin } from '../../src/fakes/slack-standin.server.js';
 import type { ValveReplay } from '../../src/fakes/valve-replay.server.js';
+import type { IngestContext } from '../../src/ingest/ingest-context.js';
 import { startHttpServer, type HttpServer } from '../../src/http/server.js';
 import { createLogger } from '../../src/log.js';
 import type { ChatSender } from '../../src/notify/notifier.js';
@@ -58,14 +59,10 @@ export interface SlackHarness {
 
 const log = createLogger(process.env.TEST_LOG_LEVEL ?? 'silent');
 
-export async function startSlackHarness(): Promise<SlackHarness> {
-  const database = await createTestDatabase();
-  const { ingest, valve } = await replayIngest(database.db);
-  const standin = await startSlackStandin();
-  const installations = createSlackInstallations(database.db, createTokenSeal(randomBytes(32)));
-  const bots = installedBots(installations);
-  const ctx: CommandContext = {
-    db: database.db,
+/** What Slack commands run with in tests: the replayed Valve data, a real renderer, jobs not queued. */
+export function slackCommandContext(ingest: IngestContext): CommandContext {
+  return {
+    db: ingest.db,
     ingest,
     render: createRenderer(),
     enqueue: () => Promise.resolve(),
@@ -73,6 +70,15 @@ export async function startSlackHarness(): Promise<SlackHarness> {
     clock: systemClock,
     settings: { freeSubscriptionsPerGuild: 5 },
   };
+}
+
+export async function startSlackHarness(): Promise<SlackHarness> {
+  const database = await createTestDatabase();
+  const { ingest, valve } = await replayIngest(database.db);
+  const standin = await startSlackStandin();
+  const installations = createSlackInstallations(database.db, createTokenSeal(randomBytes(32)));
+  const bots = installedBots(installations);
+  const ctx = slackCommandContext(ingest);
   const app = await createSlackApp({
     signingSecret: standin.signingSecret,
     apiUrl: standin.apiUrl,

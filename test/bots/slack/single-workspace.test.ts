@@ -1,7 +1,5 @@
 // Single-workspace mode: one SLACK_BOT_TOKEN serves /dota and alerts, and a revoked token pauses the workspace.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { systemClock } from '../../../src/clock.js';
-import type { CommandContext } from '../../../src/bots/core/command-context.js';
 import { COMMANDS } from '../../../src/bots/core/commands/index.js';
 import {
   createSenderClient,
@@ -20,9 +18,9 @@ import {
 import type { ValveReplay } from '../../../src/fakes/valve-replay.server.js';
 import { startHttpServer, type HttpServer } from '../../../src/http/server.js';
 import { createLogger } from '../../../src/log.js';
-import { createRenderer } from '../../../src/render/renderer.js';
 import { upsertSubscription } from '../../../src/store/subscriptions.repo.js';
 import { replayIngest } from '../../support/replay-ingest.js';
+import { slackCommandContext } from '../../support/slack-harness.js';
 import { createTestDatabase, type TestDatabase } from '../../support/test-db.js';
 
 const CHANNEL = 'C0SINGLE01';
@@ -42,15 +40,7 @@ beforeAll(async () => {
   standin = await startSlackStandin();
   workspace = standin.addWorkspace({ teamId: 'T0SINGLE01', channels: [{ id: CHANNEL, name: 'dota' }] });
   bots = await openSingleTokenBots(database.db, workspace.botToken, standin.apiUrl);
-  const ctx: CommandContext = {
-    db: database.db,
-    ingest: replay.ingest,
-    render: createRenderer(),
-    enqueue: () => Promise.resolve(),
-    log,
-    clock: systemClock,
-    settings: { freeSubscriptionsPerGuild: 5 },
-  };
+  const ctx = slackCommandContext(replay.ingest);
   const app = await createSlackApp({
     signingSecret: standin.signingSecret,
     apiUrl: standin.apiUrl,
@@ -120,7 +110,7 @@ describe('one workspace with SLACK_BOT_TOKEN', () => {
       code: 'slack_token_refused',
     });
     const subscription = await database
-      .db<{ pause_reason: string | null }>('subscriptions')
+      .db<{ channel_id: string; pause_reason: string | null }>('subscriptions')
       .where({ channel_id: CHANNEL })
       .first();
     expect(subscription?.pause_reason).toContain('SLACK_BOT_TOKEN');
