@@ -8,6 +8,7 @@ import * as parsedTimelines from './20261128_0005_parsed_timelines.js';
 import * as picksBans from './20261128_0006_picks_bans.js';
 import * as linksGuildIndexes from './20261205_0007_links_guild_indexes.js';
 import * as slack from './20261205_0008_slack.js';
+import * as billing from './20261205_0009_billing.js';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -23,6 +24,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '20261128_0006_picks_bans': picksBans,
   '20261205_0007_links_guild_indexes': linksGuildIndexes,
   '20261205_0008_slack': slack,
+  '20261205_0009_billing': billing,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {
