@@ -217,7 +217,7 @@ function commandContext(
       enqueued += 1;
       return Promise.resolve();
     },
-    settings: { freeSubscriptionsPerGuild: 5 },
+    settings: { freeSubscriptionsPerGuild: 5, premiumSubscriptionsPerGuild: 100 },
   };
   return { ctx, enqueued: () => enqueued };
 }

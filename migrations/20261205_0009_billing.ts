@@ -14,6 +14,8 @@ export async function up(knex: Knex): Promise<void> {
     t.timestamp('premium_until', { useTz: true });
     /** When a payment first failed for the current period; the grace period counts from here. */
     t.timestamp('past_due_since', { useTz: true });
+    /** The tier whose limits were last applied to the guild's subscriptions (pauses on a downgrade). */
+    t.text('tier_applied').notNullable().defaultTo('free');
     /** Set when premium ended and over-limit subscriptions were paused; shown by /dota premium and status. */
     t.text('notice');
     t.timestamp('updated_at', { useTz: true }).notNullable().defaultTo(knex.fn.now());

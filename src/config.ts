@@ -136,6 +136,14 @@ export const configSchema = z.object({
     .describe(
       'Active alert subscriptions a guild may have on the free tier (/dota subscribe refuses beyond it).',
     ),
+  PREMIUM_SUBSCRIPTIONS_PER_GUILD: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .default(100)
+    .describe(
+      'Active alert subscriptions a guild may have with premium (/dota subscribe refuses beyond it).',
+    ),
   HTTP_PORT: z.coerce.number().int().min(0).max(65535).default(8080).describe('Port of the HTTP server.'),
   LOG_LEVEL: z
     .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])

@@ -105,7 +105,10 @@ export async function startService(
       log,
       clock: ingestClock,
       enqueue: runtime.scheduler.enqueue,
-      settings: { freeSubscriptionsPerGuild: config.FREE_SUBSCRIPTIONS_PER_GUILD },
+      settings: {
+        freeSubscriptionsPerGuild: config.FREE_SUBSCRIPTIONS_PER_GUILD,
+        premiumSubscriptionsPerGuild: config.PREMIUM_SUBSCRIPTIONS_PER_GUILD,
+      },
     };
 
     const routes: Route[] = [

@@ -83,7 +83,7 @@ describe('match alerts through the real scheduler, ledger and Discord REST', () 
       log,
       clock: ingest.clock,
       enqueue: scheduler.enqueue,
-      settings: { freeSubscriptionsPerGuild: 5 },
+      settings: { freeSubscriptionsPerGuild: 5, premiumSubscriptionsPerGuild: 100 },
     };
   }
 

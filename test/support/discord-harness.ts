@@ -89,7 +89,7 @@ export async function startDiscordHarness(): Promise<DiscordHarness> {
     enqueue,
     log,
     clock: systemClock,
-    settings: { freeSubscriptionsPerGuild: 5 },
+    settings: { freeSubscriptionsPerGuild: 5, premiumSubscriptionsPerGuild: 100 },
   };
   const deps: InteractionDeps = {
     commands: COMMANDS,

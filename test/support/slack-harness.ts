@@ -68,7 +68,7 @@ export function slackCommandContext(ingest: IngestContext): CommandContext {
     enqueue: () => Promise.resolve(),
     log,
     clock: systemClock,
-    settings: { freeSubscriptionsPerGuild: 5 },
+    settings: { freeSubscriptionsPerGuild: 5, premiumSubscriptionsPerGuild: 100 },
   };
 }
 

@@ -22,6 +22,8 @@ export interface CommandContext {
 export interface CommandSettings {
   /** Active subscriptions a guild may hold on the free tier. */
   freeSubscriptionsPerGuild: number;
+  /** Active subscriptions a guild may hold while it has premium. */
+  premiumSubscriptionsPerGuild: number;
 }
 
 /** Who asked and where: platform-neutral, filled by the adapters. */

@@ -4,9 +4,6 @@ import type { PlayerMatchRow } from '../../store/player-stats.repo.js';
 import { playerName } from './match-recap.js';
 import type { PlayerData } from './player-data.js';
 
-/** Matches drawn in a player's trend chart by /dota player. */
-export const TREND_MATCHES = 20;
-
 /** The persona we stored, else "Player <account id>". */
 export function displayName(data: Pick<PlayerData, 'accountId' | 'player'>): string {
   return playerName({ account_id: data.accountId, persona: data.player.persona });

@@ -67,8 +67,13 @@ function guild(): {
   };
 }
 
-function withCap(cap: number): CommandContext {
-  return { ...ctx, settings: { freeSubscriptionsPerGuild: cap } };
+function withCap(cap: number, premiumCap = 100): CommandContext {
+  return { ...ctx, settings: { freeSubscriptionsPerGuild: cap, premiumSubscriptionsPerGuild: premiumCap } };
+}
+
+/** Gives the guild premium until `until` (in the past: a premium that has ended). */
+async function premiumUntil(guildId: string, until: Date): Promise<void> {
+  await ctx.db('premium_accounts').insert({ platform: 'discord', guild_id: guildId, premium_until: until });
 }
 
 /** Everything a user reads in a reply, as one string. */
@@ -115,8 +120,8 @@ async function insertMatch(matchId: number, startTime: Date): Promise<void> {
   });
 }
 
-describe('/dota subscribe and the free-tier cap', () => {
-  it('when the guild is at its cap, then one more is refused naming the cap and /dota unsubscribe, while resubscribing an existing one still works', async () => {
+describe('/dota subscribe and the tier caps', () => {
+  it('when the guild is at its cap, then one more is refused naming the cap, what premium raises it to and /dota unsubscribe, while resubscribing an existing one still works', async () => {
     const g = guild();
     const capped = withCap(2);
     const first = await subscribeTeamCommand.run(capped, { team: '700001' }, g.at(g.channel(1)));
@@ -125,7 +130,9 @@ describe('/dota subscribe and the free-tier cap', () => {
     const refused = subscribeTeamCommand.run(capped, { team: '700003' }, g.at(g.channel(1)));
     const capError = await refusal(refused);
     expect(capError.code).toBe('subscription_cap');
-    expect(capError.userMessage).toMatch(/limit of 2\b.*\/dota unsubscribe/s);
+    expect(capError.userMessage).toBe(
+      "This server already has 2 active subscriptions, the free tier's limit of 2. Premium raises it to 100: an admin runs `/dota premium`. Free a slot with `/dota unsubscribe` (`/dota subscriptions` lists them).",
+    );
     const sameTargetElsewhere = subscribeTeamCommand.run(capped, { team: '700001' }, g.at(g.channel(2)));
     expect((await refusal(sameTargetElsewhere)).code).toBe('subscription_cap');
 
@@ -148,6 +155,33 @@ describe('/dota subscribe and the free-tier cap', () => {
     expect(replacement.title).toBe('Subscribed');
     expect(resume.code).toBe('subscription_cap');
     expect(await activeCount(g.id)).toBe(1);
+  });
+
+  it('when the guild has premium, then it may hold the premium cap, and at that cap the refusal names the premium limit without pitching premium', async () => {
+    const g = guild();
+    await premiumUntil(g.id, new Date(Date.now() + 86_400_000));
+    const capped = withCap(1, 2);
+    await subscribeTeamCommand.run(capped, { team: '700061' }, g.at(g.channel(1)));
+    const second = await subscribeTeamCommand.run(capped, { team: '700062' }, g.at(g.channel(1)));
+
+    const refused = await refusal(subscribeTeamCommand.run(capped, { team: '700063' }, g.at(g.channel(1))));
+
+    expect(second.title).toBe('Subscribed');
+    expect(refused.code).toBe('subscription_cap');
+    expect(refused.userMessage).toContain("the premium tier's limit of 2.");
+    expect(refused.userMessage).not.toContain('Premium raises');
+    expect(await activeCount(g.id)).toBe(2);
+  });
+
+  it('when premium ended yesterday, then the guild is back on the free cap', async () => {
+    const g = guild();
+    await premiumUntil(g.id, new Date(Date.now() - 86_400_000));
+    const capped = withCap(1, 2);
+    await subscribeTeamCommand.run(capped, { team: '700071' }, g.at(g.channel(1)));
+
+    const refused = await refusal(subscribeTeamCommand.run(capped, { team: '700072' }, g.at(g.channel(1))));
+
+    expect(refused.userMessage).toContain("the free tier's limit of 1. Premium raises it to 2");
   });
 
   it('when two admins subscribe at once with one slot left, then exactly one gets it', async () => {
@@ -259,6 +293,9 @@ describe('/dota unsubscribe and /dota subscriptions', () => {
     const text = shown(await subscriptionsCommand.run(ctx, {}, g.at(g.channel(1))));
 
     expect(text).toContain(`1 of 5 free subscriptions active, 1 paused`);
+    await premiumUntil(g.id, new Date(Date.now() + 86_400_000));
+    const withPremium = shown(await subscriptionsCommand.run(ctx, {}, g.at(g.channel(1))));
+    expect(withPremium).toContain(`1 of 100 premium subscriptions active, 1 paused`);
     expect(text).toContain(`**Wombat Five** (team 8888821) → <#${g.channel(1)}>`);
     expect(text).toMatch(
       new RegExp(`league 65021 → <#${g.channel(2)}>\\n  ⏸ paused just now: Discord 404 Unknown Channel`),
@@ -298,7 +335,7 @@ describe('/dota status', () => {
     const text = shown(await statusCommand.run(ctx, {}, g.at(g.channel(1))));
 
     expect(text).toMatch(/Newest stored match started (19|20|21) min ago/);
-    expect(text).toContain('1 active, 1 paused.');
+    expect(text).toContain('Free tier: 1 of 5 active, 1 paused.');
     expect(text).toContain(
       `team 700032 → <#${g.channel(2)}>\n  ⏸ paused just now: Discord 403 Missing Permissions`,
     );
@@ -309,13 +346,23 @@ describe('/dota status', () => {
     expect(text).toContain('No ingest worker has scheduled polling or scanning');
   });
 
+  it('when the guild has premium, then status names the premium tier and its cap', async () => {
+    const g = guild();
+    await premiumUntil(g.id, new Date(Date.now() + 86_400_000));
+    await subscribeLeagueCommand.run(ctx, { league: '65051' }, g.at(g.channel(1)));
+
+    const text = shown(await statusCommand.run(ctx, {}, g.at(g.channel(1))));
+
+    expect(text).toContain('Premium tier: 1 of 100 active, 0 paused.');
+  });
+
   it('when nothing fails in the guild, then status says all its alerts are delivering', async () => {
     const g = guild();
     await subscribeLeagueCommand.run(ctx, { league: '65041' }, g.at(g.channel(1)));
 
     const text = shown(await statusCommand.run(ctx, {}, g.at(g.channel(1))));
 
-    expect(text).toContain('1 active, 0 paused.\nAll delivering.');
+    expect(text).toContain('Free tier: 1 of 5 active, 0 paused.\nAll delivering.');
   });
 
   it('when the player poll keeps failing and the scanner runs, then status says which, with the failure reason', async () => {
@@ -347,7 +394,7 @@ describe('/dota status', () => {
 
       expect(text).toContain('⚠️ Player polling: failing (2× in a row, last 3 min ago): Valve answered 503');
       expect(text).toContain('✅ Match-feed scanner: last ran 2 min ago · feed position moved 2 min ago');
-      expect(text).toContain('No subscriptions.');
+      expect(text).toContain('No subscriptions (free tier: up to 5).');
     } finally {
       await ctx.db('agenda_jobs').delete();
       await ctx.db('sequence_cursor').delete();

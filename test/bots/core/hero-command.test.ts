@@ -79,7 +79,7 @@ beforeAll(async () => {
     enqueue: () => Promise.resolve(),
     log: createLogger('silent'),
     clock: fakeClock(),
-    settings: { freeSubscriptionsPerGuild: 5 },
+    settings: { freeSubscriptionsPerGuild: 5, premiumSubscriptionsPerGuild: 100 },
   };
   await ingestSequencePage(ingest, PAGE_2019, 100);
   for (const seq of OLD_LEAGUE_SEQS) await ingestSequencePage(ingest, seq, 1);

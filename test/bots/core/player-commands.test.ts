@@ -77,17 +77,22 @@ const DERIVED_GAMES: readonly (readonly [slot: number, heroId: number])[] = [
 const derivedMatchId = (n: number) => 9_000_000_000 + n;
 
 const USER = '1200000000000000009';
+/** A guild with no premium_accounts row (free), and one whose premium runs for another month (see beforeAll). */
+const FREE_GUILD = '1200000000000000000';
+const PREMIUM_GUILD = '1200000000000000005';
 const log = createLogger('silent');
 
-function invocation(userId = USER): Invocation {
+function invocation(userId = USER, guildId = FREE_GUILD): Invocation {
   return {
     platform: 'discord',
     userId,
-    guildId: '1200000000000000000',
+    guildId,
     channelId: '1',
     canManageGuild: false,
   };
 }
+
+const premium = () => invocation(USER, PREMIUM_GUILD);
 
 function field(reply: Reply, name: string | RegExp): string | undefined {
   return reply.fields?.find((f) => (typeof name === 'string' ? f.name === name : name.test(f.name)))?.value;
@@ -122,7 +127,7 @@ describe('player commands over stored data', () => {
       },
       log,
       clock,
-      settings: { freeSubscriptionsPerGuild: 5 },
+      settings: { freeSubscriptionsPerGuild: 5, premiumSubscriptionsPerGuild: 100 },
     };
   }
 
@@ -162,6 +167,12 @@ describe('player commands over stored data', () => {
     );
     await markHistoryChecked(test.db, DERIVED);
     await linkAccount(test.db, { platform: 'discord', userId: USER }, DERIVED);
+    await test.db('premium_accounts').insert({
+      platform: 'discord',
+      guild_id: PREMIUM_GUILD,
+      status: 'active',
+      premium_until: new Date(ingest.clock.now() + 30 * 86_400_000),
+    });
   });
   afterAll(async () => {
     await valve.close();
@@ -372,14 +383,38 @@ describe('player commands over stored data', () => {
       expect(reply.footer).toBe('1 of 10 asked for: that is every match of Player 177062248 we have stored.');
     });
 
-    it.each([0, 21, -3])('when count is %i, then the error names count and its range', async (count) => {
+    it.each([0, 31, -3])(
+      'when a free server asks for count %i, then the error names count, its range and the premium range',
+      async (count) => {
+        const before = valve.requests.length;
+        const error = await appError(recentCommand.run(context(), { count }, invocation()));
+        expect(error.code).toBe('invalid_count');
+        expect(error.userMessage).toContain(
+          `count must be a whole number from 1 to 20 (up to 30 with premium)`,
+        );
+        expect(error.userMessage).toContain(String(count));
+        expect(valve.requests.length).toBe(before);
+      },
+    );
+
+    it('when a free server asks for 21 matches, then it gets the premium pitch, not a silent clamp, before any lookup', async () => {
       const before = valve.requests.length;
-      const error = await appError(recentCommand.run(context(), { count }, invocation()));
-      expect(error.code).toBe('invalid_count');
-      expect(error.userMessage).toContain('count');
-      expect(error.userMessage).toContain('1 to 20');
-      expect(error.userMessage).toContain(String(count));
+      const error = await appError(recentCommand.run(context(), { count: 21 }, invocation()));
+      expect(error.code).toBe('premium_required');
+      expect(error.userMessage).toContain('`/dota recent` with count 21 needs premium');
+      expect(error.userMessage).toContain('`/dota recent` count up to 30 (free: 20)');
+      expect(error.userMessage).toContain('an admin runs `/dota premium`');
       expect(valve.requests.length).toBe(before);
+    });
+
+    it('when a premium server asks for 25 matches, then it gets every stored one of the 25, and 31 is out of its range', async () => {
+      const reply = await recentCommand.run(context(), { count: 25 }, premium());
+      const tooMany = await appError(recentCommand.run(context(), { count: 31 }, premium()));
+
+      expect(reply.title).toBe('Derived Dan — last 12 matches');
+      expect(reply.footer).toBe('12 of 25 asked for: that is every match of Derived Dan we have stored.');
+      expect(tooMany.code).toBe('invalid_count');
+      expect(tooMany.userMessage).toBe('count must be a whole number from 1 to 30; 31 is out of range.');
     });
   });
 
@@ -416,11 +451,35 @@ describe('player commands over stored data', () => {
   });
 
   describe('/dota compare', () => {
-    it('when two players are named, then their stored records are side by side and the chart is attached', async () => {
+    it('when a free server asks for a comparison, then it gets the premium pitch and nothing is looked up', async () => {
+      const before = valve.requests.length;
+      const error = await appError(
+        compareCommand.run(
+          context(),
+          { player: String(DERIVED), other: String(LINA_2019 + 1) },
+          invocation(),
+        ),
+      );
+
+      expect(error.code).toBe('premium_required');
+      expect(error.userMessage.split('\n')).toEqual([
+        '**A premium feature**',
+        '`/dota compare` needs premium. Premium adds, for the whole server:',
+        '• Up to 100 active match alerts per server (free: 5)',
+        '• `/dota compare`: two players side by side with a chart (free: not available)',
+        '• `/dota recent` count up to 30 (free: 20)',
+        '• `/dota player` trend chart over the last 30 matches (free: 20)',
+        'To get it, an admin runs `/dota premium`.',
+      ]);
+      expect(valve.requests.length).toBe(before);
+      expect(await playerRow(LINA_2019 + 1)).toBeUndefined();
+    });
+
+    it('when a premium server names two players, then their stored records are side by side and the chart is attached', async () => {
       const reply = await compareCommand.run(
         context(),
         { player: String(DERIVED), other: String(PRO_PLAYER) },
-        invocation(),
+        premium(),
       );
 
       expect(reply.title).toBe('Derived Dan vs Player 177062248');
@@ -446,7 +505,7 @@ describe('player commands over stored data', () => {
 
     it('when both inputs are the same account, then the error names both inputs', async () => {
       const error = await appError(
-        compareCommand.run(context(), { player: String(DERIVED), other: toSteamId64(DERIVED) }, invocation()),
+        compareCommand.run(context(), { player: String(DERIVED), other: toSteamId64(DERIVED) }, premium()),
       );
       expect(error.code).toBe('same_player');
       expect(error.userMessage).toContain(`"${DERIVED}"`);
@@ -456,7 +515,7 @@ describe('player commands over stored data', () => {
 
     it('when the second input is not readable, then the error names it', async () => {
       const error = await appError(
-        compareCommand.run(context(), { player: String(DERIVED), other: 'who?' }, invocation()),
+        compareCommand.run(context(), { player: String(DERIVED), other: 'who?' }, premium()),
       );
       expect(error.userMessage).toContain('who?');
     });
@@ -480,7 +539,11 @@ describe('/dota player through the Discord HTTP interactions route', () => {
   });
 
   /** Plays Discord's part: register, POST signed, hand the HTTP answer to the stand-in as the acknowledgement. */
-  async function deliver(player: string) {
+  async function deliver(
+    player: string,
+    path: string[] = ['player'],
+    options: { name: string; type: number; value: string }[] = [{ name: 'player', type: 3, value: player }],
+  ) {
     const interaction = slashInteraction({
       applicationId: harness.standin.applicationId,
       guildId: '1200000000000000001',
@@ -488,8 +551,8 @@ describe('/dota player through the Discord HTTP interactions route', () => {
       userId: USER,
       username: 'member',
       permissions: '0',
-      path: ['player'],
-      options: [{ name: 'player', type: 3, value: player }],
+      path,
+      options,
     });
     harness.standin.registerInteraction(interaction);
     const body = JSON.stringify(interaction);
@@ -549,5 +612,26 @@ describe('/dota player through the Discord HTTP interactions route', () => {
     expect(followUp.content).toContain('ask again in a minute');
     // Queued anyway, so their history arrives once Valve answers.
     expect(harness.enqueued).toContainEqual({ name: playerHistoryJob.name, data: { account_id: TWO_GAMES } });
+  });
+
+  it('when a free server runs /dota compare, then the public placeholder is replaced by the pitch only the caller sees', async () => {
+    const { interaction, json } = await deliver(
+      String(PRO_PLAYER),
+      ['compare'],
+      [
+        { name: 'player', type: 3, value: String(PRO_PLAYER) },
+        { name: 'other', type: 3, value: String(TWO_GAMES) },
+      ],
+    );
+
+    const followUp = await waitForMessage(
+      harness.standin,
+      (message) => message.interactionToken === interaction.token,
+    );
+    expect(json).toEqual({ type: 5, data: {} });
+    expect(followUp.via).toBe('webhook-followup');
+    expect(followUp.flags).toBe(64);
+    expect(followUp.content).toContain('`/dota compare` needs premium');
+    expect(followUp.content).toContain('an admin runs `/dota premium`');
   });
 });

@@ -1,4 +1,5 @@
-// /dota compare <player> <other>: two players' stored records side by side, with the comparison chart.
+// /dota compare <player> <other> (premium): two players' stored records side by side, with the comparison chart.
+import { entitlementsOf, premiumRequired } from '../../../billing/entitlements.js';
 import { AppError } from '../../../errors.js';
 import type { PlayerCompareSide } from '../../../render/player-compare.chart.js';
 import { playerSummary, recentMatches, type PlayerSummaryRow } from '../../../store/player-stats.repo.js';
@@ -72,6 +73,9 @@ export const compareCommand = defineCommand({
   adminOnly: false,
   ephemeral: false,
   async run(ctx, { player, other }, invocation) {
+    // Before any lookup: a free server should not wait on Valve only to hear it needs premium.
+    if (!(await entitlementsOf(ctx, invocation)).compare)
+      throw premiumRequired('`/dota compare`', ctx, invocation.platform);
     const firstId = await playerArg(ctx, player, invocation);
     const secondId = await playerArg(ctx, other, invocation);
     if (firstId === secondId) {

@@ -1,4 +1,5 @@
 // /dota player [player]: profile, record, recent form and most played heroes from our data, with trend and hero-pool charts.
+import { entitlementsOf } from '../../../billing/entitlements.js';
 import { heroPool, playerSummary, recentMatches } from '../../../store/player-stats.repo.js';
 import { defineCommand } from '../command.js';
 import { PLAYER_OPTION, playerArg } from '../player-arg.js';
@@ -10,7 +11,6 @@ import {
   playerLinks,
   record,
   stateNotes,
-  TREND_MATCHES,
   trendInput,
   winRate,
 } from '../player-format.js';
@@ -39,9 +39,10 @@ export const playerCommand = defineCommand({
   async run(ctx, { player }, invocation) {
     const data = await loadPlayerData(ctx, await playerArg(ctx, player, invocation));
     const { accountId } = data;
+    const { trendMatches } = await entitlementsOf(ctx, invocation);
     const [summary, recent, heroes] = await Promise.all([
       playerSummary(ctx.db, accountId),
-      recentMatches(ctx.db, accountId, TREND_MATCHES),
+      recentMatches(ctx.db, accountId, trendMatches),
       heroPool(ctx.db, accountId, CHART_HEROES),
     ]);
     const name = displayName(data);

@@ -1,4 +1,11 @@
 // /dota recent [player] [count]: a player's latest stored matches, one line each, with their trend chart.
+import {
+  entitlementsFor,
+  entitlementsOf,
+  FREE_MATCHES,
+  PREMIUM_MATCHES,
+  premiumRequired,
+} from '../../../billing/entitlements.js';
 import { AppError } from '../../../errors.js';
 import { recentMatches, type PlayerMatchRow } from '../../../store/player-stats.repo.js';
 import { defineCommand } from '../command.js';
@@ -17,8 +24,6 @@ import {
 } from '../player-format.js';
 
 export const DEFAULT_RECENT = 10;
-/** Twenty lines stay well inside one embed description (4,096 characters) and one readable chart. */
-export const MAX_RECENT = 20;
 
 function matchLine(row: PlayerMatchRow, now: number): string {
   return [
@@ -38,7 +43,7 @@ export const recentCommand = defineCommand({
     PLAYER_OPTION,
     {
       name: 'count',
-      description: `How many matches, 1 to ${MAX_RECENT} (default ${DEFAULT_RECENT})`,
+      description: `How many matches, 1 to ${FREE_MATCHES}, ${PREMIUM_MATCHES} with premium (default ${DEFAULT_RECENT})`,
       type: 'integer',
       required: false,
     },
@@ -47,9 +52,14 @@ export const recentCommand = defineCommand({
   ephemeral: false,
   async run(ctx, { player, count = DEFAULT_RECENT }, invocation) {
     // Checked before any lookup: a wrong count should not cost the user a Valve round trip first.
-    if (!Number.isSafeInteger(count) || count < 1 || count > MAX_RECENT) {
+    const { recentMax } = await entitlementsOf(ctx, invocation);
+    const premiumMax = entitlementsFor('premium', ctx.settings).recentMax;
+    if (Number.isSafeInteger(count) && count > recentMax && count <= premiumMax)
+      throw premiumRequired(`\`/dota recent\` with count ${count}`, ctx, invocation.platform);
+    if (!Number.isSafeInteger(count) || count < 1 || count > recentMax) {
+      const more = recentMax < premiumMax ? ` (up to ${premiumMax} with premium)` : '';
       throw new AppError('invalid_count', `recent count ${count}`, {
-        userMessage: `count must be a whole number from 1 to ${MAX_RECENT}; ${count} is out of range.`,
+        userMessage: `count must be a whole number from 1 to ${recentMax}${more}; ${count} is out of range.`,
       });
     }
     const data = await loadPlayerData(ctx, await playerArg(ctx, player, invocation));

@@ -1,4 +1,5 @@
 // /dota status: how fresh our data is, whether ingest is healthy, and which of this server's alerts are failing.
+import { entitlementsOf, type Entitlements } from '../../../billing/entitlements.js';
 import {
   COUNT_CAP,
   ingestHealth,
@@ -66,10 +67,15 @@ async function guildField(
   invocation: Invocation,
   subscriptions: GuildSubscription[],
   health: IngestHealth,
+  { tier, subscriptionCap }: Entitlements,
 ): Promise<ReplyField> {
   const name = `This ${placeWord(invocation.platform)}'s alerts`;
+  const tierName = tier === 'premium' ? 'Premium' : 'Free';
   if (subscriptions.length === 0)
-    return { name, value: 'No subscriptions. `/dota help` shows how to add one.' };
+    return {
+      name,
+      value: `No subscriptions (${tierName.toLowerCase()} tier: up to ${subscriptionCap}). \`/dota help\` shows how to add one.`,
+    };
   const now = ctx.clock.now();
   const channels = [...new Set(subscriptions.map((subscription) => subscription.channel_id))];
   const failures = await recentFailedDeliveries(
@@ -81,7 +87,7 @@ async function guildField(
   );
   const paused = subscriptions.filter((subscription) => subscription.paused_at !== null);
   const lines = [
-    `${subscriptions.length - paused.length} active, ${paused.length} paused.`,
+    `${tierName} tier: ${subscriptions.length - paused.length} of ${subscriptionCap} active, ${paused.length} paused.`,
     ...paused.map((subscription) => subscriptionLine(subscription, now)),
     ...failures.map(
       (failure) =>
@@ -104,15 +110,16 @@ export const statusCommand = defineCommand({
   ephemeral: true,
   async run(ctx, _args, invocation) {
     const guildId = invocation.guildId;
-    // Three queries in all: health and the guild's subscriptions together, then failures in its channels.
-    const [health, subscriptions] = await Promise.all([
+    // Health, the guild's subscriptions and its tier together, then failures in its channels.
+    const [health, subscriptions, entitlements] = await Promise.all([
       ingestHealth(ctx.db),
       guildId ? listGuildSubscriptions(ctx.db, { platform: invocation.platform, guildId }) : null,
+      entitlementsOf(ctx, invocation),
     ]);
     const fields = ingestFields(health, ctx.clock.now());
     fields.push(
       subscriptions
-        ? await guildField(ctx, invocation, subscriptions, health)
+        ? await guildField(ctx, invocation, subscriptions, health, entitlements)
         : { name: 'Alerts', value: 'Run /dota status in a server or workspace channel to see its alerts.' },
     );
     return { title: 'DataDrivenDota status', fields, ephemeral: true };

@@ -1,6 +1,8 @@
-// /dota subscribe player|team|league <target> [channel]: a recap in a channel after each new match, within the free-tier cap.
+// /dota subscribe player|team|league <target> [channel]: a recap in a channel after each new match, within the tier's cap.
+import { entitlementsFor, entitlementsOf, type Entitlements } from '../../../billing/entitlements.js';
 import { AppError } from '../../../errors.js';
 import { subscribeWithinCap, type TargetKind } from '../../../store/subscriptions.repo.js';
+import type { CommandSettings } from '../command-context.js';
 import { defineCommand } from '../command.js';
 import { placeWord } from '../platform-words.js';
 import {
@@ -15,9 +17,21 @@ import {
 
 const TITLES = { created: 'Subscribed', resumed: 'Subscription resumed', unchanged: 'Already subscribed' };
 
-function capReached(active: number, cap: number, place: string): AppError {
+function capReached(
+  active: number,
+  entitlements: Entitlements,
+  settings: CommandSettings,
+  place: string,
+): AppError {
+  const cap = entitlements.subscriptionCap;
+  const premiumCap = entitlementsFor('premium', settings).subscriptionCap;
+  // A free guild learns the way up too; a premium one only the way to free a slot.
+  const upgrade =
+    entitlements.tier === 'free' && premiumCap > cap
+      ? ` Premium raises it to ${premiumCap}: an admin runs \`/dota premium\`.`
+      : '';
   return new AppError('subscription_cap', `guild at ${active}/${cap} active subscriptions`, {
-    userMessage: `This ${place} already has ${active} active subscriptions, the free tier's limit of ${cap}. Free a slot with \`/dota unsubscribe\` (\`/dota subscriptions\` lists them).`,
+    userMessage: `This ${place} already has ${active} active subscriptions, the ${entitlements.tier} tier's limit of ${cap}.${upgrade} Free a slot with \`/dota unsubscribe\` (\`/dota subscriptions\` lists them).`,
   });
 }
 
@@ -38,7 +52,7 @@ function subscribeCommand<const Kind extends TargetKind>(kind: Kind, description
       const typed = (args as Record<Kind, string>)[kind];
       const target = await resolveTarget(ctx, kind, typed);
       const channelId = args.channel ?? invocation.channelId;
-      const cap = ctx.settings.freeSubscriptionsPerGuild;
+      const entitlements = await entitlementsOf(ctx, invocation);
       const result = await subscribeWithinCap(
         ctx.db,
         {
@@ -49,9 +63,10 @@ function subscribeCommand<const Kind extends TargetKind>(kind: Kind, description
           target_id: target.id,
           created_by: invocation.userId,
         },
-        cap,
+        entitlements.subscriptionCap,
       );
-      if (result.outcome === 'refused') throw capReached(result.active, cap, placeWord(invocation.platform));
+      if (result.outcome === 'refused')
+        throw capReached(result.active, entitlements, ctx.settings, placeWord(invocation.platform));
       await followTarget(ctx, target);
       return {
         title: TITLES[result.outcome],

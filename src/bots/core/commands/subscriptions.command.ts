@@ -1,4 +1,5 @@
 // /dota subscriptions: this server's match alerts, with paused ones and why, and how much of the cap is used.
+import { entitlementsOf } from '../../../billing/entitlements.js';
 import { listGuildSubscriptions } from '../../../store/subscriptions.repo.js';
 import { defineCommand } from '../command.js';
 import { placeWord } from '../platform-words.js';
@@ -16,12 +17,14 @@ export const subscriptionsCommand = defineCommand({
   ephemeral: true,
   async run(ctx, _args, invocation) {
     const guildId = requireGuild(invocation);
-    const subscriptions = await listGuildSubscriptions(ctx.db, { platform: invocation.platform, guildId });
-    const cap = ctx.settings.freeSubscriptionsPerGuild;
+    const [subscriptions, { tier, subscriptionCap: cap }] = await Promise.all([
+      listGuildSubscriptions(ctx.db, { platform: invocation.platform, guildId }),
+      entitlementsOf(ctx, invocation),
+    ]);
     if (subscriptions.length === 0) {
       return {
         title: 'No subscriptions',
-        text: `This ${placeWord(invocation.platform)} has no match alerts yet (free tier: up to ${cap}). Add one with \`/dota subscribe player|team|league\`.`,
+        text: `This ${placeWord(invocation.platform)} has no match alerts yet (${tier} tier: up to ${cap}). Add one with \`/dota subscribe player|team|league\`.`,
         ephemeral: true,
       };
     }
@@ -29,7 +32,7 @@ export const subscriptionsCommand = defineCommand({
     const paused = subscriptions.length - active;
     const now = ctx.clock.now();
     const summary =
-      `${active} of ${cap} free subscriptions active` +
+      `${active} of ${cap} ${tier} subscriptions active` +
       (paused > 0 ? `, ${paused} paused (a paused one resumes when subscribed again)` : '') +
       '.';
     return {

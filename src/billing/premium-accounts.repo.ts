@@ -1,0 +1,62 @@
+// One row per guild or workspace that ever started Checkout: its Stripe ids, state, and how long premium holds.
+import type { Db } from '../store/db.js';
+import type { GuildRef } from './guild-ref.js';
+
+export interface PremiumAccountRow {
+  platform: string;
+  guild_id: string;
+  stripe_customer_id: string | null;
+  stripe_subscription_id: string | null;
+  status: string | null;
+  price_id: string | null;
+  premium_until: Date | null;
+  past_due_since: Date | null;
+  tier_applied: 'free' | 'premium';
+  notice: string | null;
+  updated_at: Date;
+}
+
+const key = (guild: GuildRef) => ({ platform: guild.platform, guild_id: guild.guildId });
+
+export async function findPremiumAccount(db: Db, guild: GuildRef): Promise<PremiumAccountRow | undefined> {
+  return db<PremiumAccountRow>('premium_accounts').where(key(guild)).first();
+}
+
+/** The row, created if missing, locked until the transaction ends: webhooks for one guild apply one at a time. */
+export async function lockPremiumAccount(db: Db, guild: GuildRef): Promise<PremiumAccountRow> {
+  await db('premium_accounts').insert(key(guild)).onConflict(['platform', 'guild_id']).ignore();
+  const row = await db<PremiumAccountRow>('premium_accounts').where(key(guild)).forUpdate().first();
+  if (!row) throw new Error(`premium account ${guild.platform}:${guild.guildId} vanished`);
+  return row;
+}
+
+export async function updatePremiumAccount(
+  db: Db,
+  guild: GuildRef,
+  changes: Partial<Omit<PremiumAccountRow, 'platform' | 'guild_id' | 'updated_at'>>,
+): Promise<void> {
+  await db('premium_accounts')
+    .where(key(guild))
+    .update({ ...changes, updated_at: db.fn.now() });
+}
+
+/** Accounts whose applied tier no longer matches `premium_until` (a grace period ran out, a period ended). */
+export async function accountsWithStaleTier(db: Db, now: Date): Promise<GuildRef[]> {
+  const rows = await db<PremiumAccountRow>('premium_accounts')
+    .select('platform', 'guild_id')
+    .where((query) =>
+      query
+        .where('tier_applied', 'premium')
+        .andWhere((expired) => expired.whereNull('premium_until').orWhere('premium_until', '<=', now)),
+    )
+    .orWhere((query) => query.where('tier_applied', 'free').andWhere('premium_until', '>', now));
+  return rows.map((row) => ({ platform: row.platform as GuildRef['platform'], guildId: row.guild_id }));
+}
+
+/** Subscriptions we know of, for the reconcile job to re-read those Stripe's active list no longer shows. */
+export async function knownSubscriptionIds(db: Db): Promise<string[]> {
+  const rows = await db<PremiumAccountRow>('premium_accounts')
+    .whereNotNull('stripe_subscription_id')
+    .select('stripe_subscription_id');
+  return rows.flatMap((row) => (row.stripe_subscription_id ? [row.stripe_subscription_id] : []));
+}

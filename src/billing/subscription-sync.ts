@@ -1,0 +1,96 @@
+// Derives a guild's premium from a Stripe subscription's current state, then applies the tier to its alerts.
+import type Stripe from 'stripe';
+import type { CommandSettings } from '../bots/core/command-context.js';
+import type { Logger } from '../log.js';
+import type { Db } from '../store/db.js';
+import { guildFromMetadata, type GuildRef } from './guild-ref.js';
+import { lockPremiumAccount, updatePremiumAccount, type PremiumAccountRow } from './premium-accounts.repo.js';
+import { applyTierChange } from './tier-change.js';
+
+export interface BillingSyncDeps {
+  settings: CommandSettings;
+  /** Days premium holds after a failed payment while Stripe retries the card. */
+  graceDays: number;
+  log: Logger;
+}
+
+/** Statuses that still entitle: paid up, on trial, or paying late within the grace period. */
+const ENTITLING = new Set<Stripe.Subscription.Status>(['active', 'trialing', 'past_due']);
+
+const DAY_MS = 86_400_000;
+
+/** The paid period's end; in this API version it lives on the subscription's items. */
+function periodEnd(subscription: Stripe.Subscription): Date | null {
+  const ends = subscription.items.data.map((item) => item.current_period_end);
+  return ends.length > 0 ? new Date(Math.max(...ends) * 1000) : null;
+}
+
+function idOf(value: string | { id: string } | null): string | null {
+  return typeof value === 'string' ? value : (value?.id ?? null);
+}
+
+/**
+ * What premium the subscription grants now. Events may come twice or out of order, so nothing here depends on
+ * which event arrived: only on the subscription as Stripe reports it at this moment, and on when a payment
+ * first failed (kept, so a retried failure does not restart the grace period).
+ */
+function entitlement(
+  subscription: Stripe.Subscription,
+  row: PremiumAccountRow,
+  now: Date,
+  graceDays: number,
+): Pick<PremiumAccountRow, 'premium_until' | 'past_due_since'> {
+  if (subscription.status === 'active' || subscription.status === 'trialing') {
+    return { premium_until: periodEnd(subscription), past_due_since: null };
+  }
+  if (subscription.status === 'past_due') {
+    const since = row.past_due_since ?? now;
+    return { premium_until: new Date(since.getTime() + graceDays * DAY_MS), past_due_since: since };
+  }
+  return { premium_until: null, past_due_since: null };
+}
+
+/** Applies the subscription to its guild in `db` (a transaction when the caller also records the event). */
+export async function syncSubscription(
+  db: Db,
+  deps: BillingSyncDeps,
+  subscription: Stripe.Subscription,
+  now: Date,
+): Promise<GuildRef | undefined> {
+  const guild = guildFromMetadata(subscription.metadata);
+  if (!guild) {
+    deps.log.warn({ subscription: subscription.id }, 'stripe subscription names no guild: ignored');
+    return undefined;
+  }
+  const row = await lockPremiumAccount(db, guild);
+  // A guild that bought again keeps its new subscription: the old one's cancellation must not end it.
+  const other = row.stripe_subscription_id !== null && row.stripe_subscription_id !== subscription.id;
+  if (other && !ENTITLING.has(subscription.status)) return guild;
+  await updatePremiumAccount(db, guild, {
+    stripe_subscription_id: subscription.id,
+    stripe_customer_id: idOf(subscription.customer),
+    status: subscription.status,
+    price_id: subscription.items.data[0]?.price.id ?? null,
+    ...entitlement(subscription, row, now, deps.graceDays),
+  });
+  await enforceTier(db, deps, guild, now);
+  return guild;
+}
+
+/** Brings the guild's alerts in line with its premium: pauses over the free cap on a downgrade, resumes on renewal. */
+export async function enforceTier(db: Db, deps: BillingSyncDeps, guild: GuildRef, now: Date): Promise<void> {
+  const row = await lockPremiumAccount(db, guild);
+  const tier = row.premium_until !== null && row.premium_until > now ? 'premium' : 'free';
+  if (tier === row.tier_applied) return;
+  const { paused, resumed } = await applyTierChange(db, guild, tier, deps.settings);
+  const notice =
+    tier === 'free'
+      ? `Premium ended on ${now.toISOString().slice(0, 10)} (${row.status ?? 'no subscription'})` +
+        (paused > 0
+          ? `: ${paused} alert(s) over the free tier's ${deps.settings.freeSubscriptionsPerGuild} were paused, none deleted.`
+          : '.') +
+        ' An admin can renew with /dota premium.'
+      : null;
+  await updatePremiumAccount(db, guild, { tier_applied: tier, notice });
+  deps.log.info({ guild, tier, paused, resumed }, 'premium tier applied');
+}
