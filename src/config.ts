@@ -1,5 +1,6 @@
 // The one configuration schema: every key documented, parsed once at start-up by a composition root.
 import { z } from 'zod';
+import { isSealKey } from './bots/slack/token-seal.js';
 import { AppError } from './errors.js';
 
 const VALVE_API = 'https://api.steampowered.com';
@@ -114,9 +115,14 @@ export const configSchema = z.object({
   SLACK_STATE_SECRET: optionalSecret.describe(
     'Multi-workspace mode: any long random string; signs the OAuth state so an install cannot be forged.',
   ),
-  SLACK_TOKEN_ENCRYPTION_KEY: optionalSecret.describe(
-    'Multi-workspace mode: 32 random bytes, base64 or hex (openssl rand -base64 32); bot tokens are stored AES-256-GCM encrypted with it. Changing it makes stored installations unreadable: workspaces must reinstall.',
-  ),
+  SLACK_TOKEN_ENCRYPTION_KEY: optionalSecret
+    // Checked with the rest of the config, before any database work: a typo fails start-up at once.
+    .refine((value) => value === undefined || isSealKey(value), {
+      message: 'must be 32 random bytes, base64 or hex (openssl rand -base64 32)',
+    })
+    .describe(
+      'Multi-workspace mode: 32 random bytes, base64 or hex (openssl rand -base64 32); bot tokens are stored AES-256-GCM encrypted with it. Changing it makes stored installations unreadable: workspaces must reinstall.',
+    ),
   SLACK_REDIRECT_URI: optionalSecret
     .pipe(z.url().optional())
     .describe(
@@ -194,7 +200,7 @@ export function slackMode(config: Config): 'off' | 'single' | 'multi' {
   return config.SLACK_BOT_TOKEN ? 'single' : 'multi';
 }
 
-/** Discord runs in the discord role, and in `all` when configured (or when Slack is not: one chat is needed). */
+/** A Discord key is set: `all` then runs Discord (and also when Slack is off, so a missing key is reported). */
 export function discordEnabled(config: Config): boolean {
   return Boolean(config.DISCORD_TOKEN || config.DISCORD_APPLICATION_ID);
 }

@@ -193,7 +193,7 @@ describe('Slack settings', () => {
     SLACK_CLIENT_ID: 'id',
     SLACK_CLIENT_SECRET: 'secret',
     SLACK_STATE_SECRET: 'state',
-    SLACK_TOKEN_ENCRYPTION_KEY: 'k'.repeat(44),
+    SLACK_TOKEN_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64'),
   };
 
   it('when all has Steam keys and a complete Slack OAuth setup, then it loads without Discord', () => {
@@ -211,6 +211,13 @@ describe('Slack settings', () => {
     const error = failure({ ...OAUTH, SLACK_TOKEN_ENCRYPTION_KEY: '' }, 'slack');
     expect(error.message).toMatch(/SLACK_TOKEN_ENCRYPTION_KEY$/);
     expect(error.message).not.toContain('SLACK_CLIENT_ID');
+  });
+
+  it('when the encryption key is not 32 bytes, then the config is invalid before anything starts', () => {
+    const error = failure({ ...OAUTH, SLACK_TOKEN_ENCRYPTION_KEY: 'hunter2' }, 'slack');
+    expect(error.code).toBe('config_invalid');
+    expect(error.message).toContain('SLACK_TOKEN_ENCRYPTION_KEY: must be 32 random bytes');
+    expect(error.message).not.toContain('hunter2');
   });
 
   it('when the slack role has no signing secret, then it fails naming it', () => {

@@ -46,7 +46,7 @@ async function openSlack(config: Config, db: Db, log: Logger): Promise<{ auth: S
   if (config.SLACK_BOT_TOKEN) {
     return {
       auth: { mode: 'single', botToken: config.SLACK_BOT_TOKEN },
-      bots: await openSingleTokenBots(db, config.SLACK_BOT_TOKEN, apiUrl),
+      bots: await openSingleTokenBots(db, config.SLACK_BOT_TOKEN, apiUrl, log),
     };
   }
   const installations = createSlackInstallations(
@@ -73,13 +73,16 @@ export async function startService(
   log: Logger,
   ingestClock: Clock = systemClock,
 ): Promise<Service> {
-  const discord: DiscordParts | undefined = discordEnabled(config)
+  const discordToken = discordEnabled(config) ? required(config.DISCORD_TOKEN, 'DISCORD_TOKEN') : undefined;
+  const discord: DiscordParts | undefined = discordToken
     ? {
-        rest: createDiscordRest(config.DISCORD_API_BASE_URL, required(config.DISCORD_TOKEN, 'DISCORD_TOKEN')),
-        token: required(config.DISCORD_TOKEN, 'DISCORD_TOKEN'),
+        rest: createDiscordRest(config.DISCORD_API_BASE_URL, discordToken),
+        token: discordToken,
         applicationId: required(config.DISCORD_APPLICATION_ID, 'DISCORD_APPLICATION_ID'),
       }
     : undefined;
+  // Opened inside the notifier factory: the Slack sender and the Slack app share one SlackBots, which needs the
+  // runtime's database, and the notifier must exist before the runtime's scheduler does.
   let slack: { auth: SlackAuth; bots: SlackBots } | undefined;
   const runtime = await openRuntime(config, log, {
     clock: ingestClock,
@@ -148,7 +151,7 @@ export async function startService(
     // only when no shard option is given: DISCORD_SHARDS would make every child connect every shard.
     const shards = process.env.SHARDING_MANAGER ? undefined : config.DISCORD_SHARDS;
     gateway =
-      !deps || !discord || config.DISCORD_MODE === 'http'
+      !discord || !deps || config.DISCORD_MODE === 'http'
         ? undefined
         : await startGatewayBot(
             deps,

@@ -95,6 +95,11 @@ export interface SlackStandin {
   addWorkspace(spec: WorkspaceSpec): StandinWorkspace;
   addChannel(teamId: string, channel: StandinChannel): void;
   setBotMembership(teamId: string, channelId: string, member: boolean): void;
+  /**
+   * A person writes `text` in the channel: it shows in conversations.history like Slack's own messages.
+   * `secondsFromNow` dates it later (chatter after an alert) without the test waiting for it.
+   */
+  postAsUser(teamId: string, channelId: string, userId: string, text: string, secondsFromNow?: number): void;
   /** Later calls naming the channel get `channel_not_found`. */
   deleteChannel(teamId: string, channelId: string): void;
   /** Later calls with the token get `token_revoked`; a reinstall (OAuth) issues a new one. */
@@ -278,6 +283,12 @@ export async function startSlackStandin(options: SlackStandinOptions = {}): Prom
     addChannel: (teamId, channel) => core.world.addChannel(teamId, channel),
     setBotMembership: (teamId, channelId, member) => {
       channelOf(teamId, channelId).botIsMember = member;
+    },
+    postAsUser: (teamId, channelId, userId, text, secondsFromNow = 0) => {
+      channelOf(teamId, channelId);
+      const [seconds = '0', fraction = '0'] = core.world.nextTs().split('.');
+      const ts = `${Number(seconds) + secondsFromNow}.${fraction}`;
+      core.log.record({ via: 'user', teamId, channelId, ts, text, files: [], userId });
     },
     deleteChannel: (teamId, channelId) => {
       channelOf(teamId, channelId);

@@ -14,6 +14,8 @@ export interface DeliveryRow {
   message_id: string | null;
   last_error: string | null;
   created_at: Date;
+  /** claimed_at before this claim: when the previous try started, or when it gave up. */
+  previous_claimed_at: Date | null;
 }
 
 /**
@@ -67,15 +69,16 @@ export async function claimDeliveries(
 ): Promise<DeliveryRow[]> {
   if (platforms.length === 0) return [];
   const result = await db.raw<{ rows: DeliveryRow[] }>(
-    `UPDATE deliveries d SET status = 'sending', claimed_at = now(), attempts = d.attempts + 1
-     WHERE d.id IN (
-       SELECT id FROM deliveries
+    `WITH picked AS (
+       SELECT id, claimed_at AS previous_claimed_at FROM deliveries
        WHERE platform = ANY(?::text[]) AND
          ((status = 'pending' AND (claimed_at IS NULL OR claimed_at < now() - ${RETRY_STEP} * attempts)
            AND (not_before IS NULL OR not_before <= now()))
           OR (status = 'sending' AND claimed_at < now() - ${STALE_CLAIM}))
        ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED)
-     RETURNING d.*`,
+     UPDATE deliveries d SET status = 'sending', claimed_at = now(), attempts = d.attempts + 1
+     FROM picked WHERE d.id = picked.id
+     RETURNING d.*, picked.previous_claimed_at`,
     [[...platforms], limit],
   );
   return result.rows.sort((a, b) => a.id - b.id);

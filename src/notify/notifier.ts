@@ -31,6 +31,8 @@ export interface Destination {
   attempt: number;
   /** When the delivery was queued: an earlier try's message cannot be older. */
   queuedAt: Date;
+  /** When the previous try was claimed or gave up; null when unknown (first try, or after a rate-limit wait). */
+  previousAttemptAt?: Date | null;
 }
 
 /** Posts to one platform. */
@@ -120,6 +122,7 @@ export function createNotifier(deps: NotifierDeps): Notifier {
           nonce: `ddd-${delivery.id}`,
           attempt: delivery.attempts,
           queuedAt: delivery.created_at,
+          previousAttemptAt: delivery.previous_claimed_at,
         },
         alertReply(reply, alert, targets),
       );

@@ -14,7 +14,7 @@ export const SLACK_EVENTS_PATH = '/slack/events';
 export const SLACK_INSTALL_PATH = '/slack/install';
 export const SLACK_REDIRECT_PATH = '/slack/oauth_redirect';
 
-/** What the bot asks for at install; slack-app-manifest.yml lists the same. */
+/** What the bot asks for at install; slack-app-manifest.json lists the same (a test keeps them in step). */
 export const SLACK_BOT_SCOPES = [
   'commands',
   'chat:write',
@@ -68,6 +68,8 @@ export function createSenderClient(apiUrl: string, log: Logger): WebClient {
     logger: boltLogger(log),
     retryConfig: { retries: 0 },
     rejectRateLimitedCalls: true,
+    // Well inside the send deadline, so no request outlives the ledger's stale-claim time (see slack-sender).
+    timeout: 15_000,
   });
 }
 
@@ -136,7 +138,8 @@ export async function createSlackApp(options: SlackAppOptions): Promise<SlackApp
     if (multi) {
       const removed = await multi.installations.remove(teamId);
       log.info({ team: teamId, ...removed, why }, 'slack workspace removed');
-    } else {
+    } else if ((await bots.botFor(teamId)) !== undefined) {
+      // Single-workspace mode keeps no installation to delete: the token's workspace pauses until it is fixed.
       await bots.pause(teamId);
       log.warn({ team: teamId, why }, 'the configured SLACK_BOT_TOKEN was revoked: alerts paused');
     }
@@ -150,7 +153,9 @@ export async function createSlackApp(options: SlackAppOptions): Promise<SlackApp
     return Promise.resolve();
   });
 
-  const boltHandler: Route['handler'] = (request, response) => {
+  // async: anything Bolt throws becomes a rejection our server answers with a 500, never an uncaught exception.
+  // eslint-disable-next-line @typescript-eslint/require-await
+  const boltHandler: Route['handler'] = async (request, response) => {
     try {
       receiver.requestListener(request, response);
     } catch (error) {
@@ -158,7 +163,6 @@ export async function createSlackApp(options: SlackAppOptions): Promise<SlackApp
       if (!(error instanceof HTTPReceiverDeferredRequestError)) throw error;
       response.writeHead(404, { 'content-type': 'application/json' }).end('{"error":"not found"}');
     }
-    return Promise.resolve();
   };
   const paths = multi ? [SLACK_EVENTS_PATH, SLACK_INSTALL_PATH, SLACK_REDIRECT_PATH] : [SLACK_EVENTS_PATH];
   return {

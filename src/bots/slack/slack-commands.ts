@@ -75,7 +75,12 @@ export function slackCommandHandler(deps: SlackCommandDeps) {
       await deliver(args, reply, parsed.command.ephemeral || reply.ephemeral === true);
       deps.log.info({ command: path, ms: Math.round(performance.now() - started) }, 'slack command answered');
     } catch (error) {
-      deps.log.error({ err: error, command: path }, 'could not deliver the slack command reply');
+      // users.info or the upload failed: the caller still hears something, once.
+      deps.log.error({ err: error, command: path }, 'slack command failed');
+      await respond({ response_type: 'ephemeral', text: toMrkdwn(GENERIC_FAILURE) }).catch(
+        (respondError: unknown) =>
+          deps.log.warn({ err: respondError }, 'could not tell the caller about the failure'),
+      );
     }
 
     async function deliver({ command: slash }: CommandArgs, reply: Reply, ephemeral: boolean) {

@@ -1,4 +1,4 @@
-// Reads @slack/web-api's errors: Slack's own `error` string, a rate limit's wait, or a transport failure.
+// Reads @slack/web-api's errors: Slack's own `error` string, and a rate limit's wait.
 import { ErrorCode } from '@slack/web-api';
 
 /** Slack answered `{ ok: false, error }`: the error string (e.g. `channel_not_found`), else undefined. */

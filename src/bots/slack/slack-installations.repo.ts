@@ -32,9 +32,12 @@ interface InstallationRow {
 const keyOf = (enterpriseId: string | undefined, teamId: string | undefined, orgWide: boolean): string =>
   orgWide && enterpriseId ? `E:${enterpriseId}` : (teamId ?? `E:${enterpriseId ?? ''}`);
 
-/** Subscriptions paused because of the token carry this reason, so a reinstall resumes exactly those. */
+/**
+ * Subscriptions paused because the workspace's installation stopped working (token refused, uninstalled, sealed
+ * with another key) carry this reason, so a reinstall resumes exactly those.
+ */
 export const TOKEN_REFUSED_REASON =
-  'Slack refused our token for this workspace (invalid_auth): reinstall the app to resume alerts.';
+  'Slack no longer accepts this app in this workspace (token refused or app removed): reinstall the app to resume alerts.';
 
 export function createSlackInstallations(db: Db, seal: TokenSeal): SlackInstallations {
   async function read(

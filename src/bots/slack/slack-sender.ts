@@ -6,7 +6,7 @@ import type { ChatSender, Destination } from '../../notify/notifier.js';
 import type { Reply } from '../core/reply.js';
 import { toSlackMessage } from './block-kit.js';
 import type { SlackBots } from './slack-bots.js';
-import type { SlackBot } from './slack-installations.repo.js';
+import { TOKEN_REFUSED_REASON, type SlackBot } from './slack-installations.repo.js';
 import { CHANNEL_GONE_ERRORS, TOKEN_ERRORS, slackErrorCode, slackRetryAfter } from './slack-errors.js';
 
 /**
@@ -16,9 +16,14 @@ import { CHANNEL_GONE_ERRORS, TOKEN_ERRORS, slackErrorCode, slackRetryAfter } fr
 export const SLACK_SEND_DEADLINE_MS = 60_000;
 /**
  * Slack serves apps outside its Marketplace conversations.history at most 15 messages a page and one call a
- * minute per workspace (2025 terms), so a retried delivery reads one page from the time it was queued.
+ * minute per workspace (2025 terms), so a retried delivery reads one page: the messages around its previous try
+ * (history comes newest first, so the window's end matters as much as its start).
  */
 const HISTORY_PAGE = 15;
+/** A previous try posted, if at all, within its send deadline of when it was claimed or gave up. */
+const PREVIOUS_TRY_MARGIN_MS = SLACK_SEND_DEADLINE_MS + 30_000;
+/** conversations.join refusals that mean "invite the app"; anything else is classified like a failed post. */
+const CANNOT_JOIN = new Set(['method_not_supported_for_channel_type', 'missing_scope']);
 const METADATA_EVENT = 'ddd_alert';
 
 export interface SlackSenderDeps {
@@ -42,6 +47,11 @@ export function createSlackSender({ client, bots, log }: SlackSenderDeps): ChatS
   /** Runs one Web API call, waiting out Slack's rate limits for this workspace until the deadline. */
   async function call<T>(teamId: string, deadline: number, run: () => Promise<T>): Promise<T> {
     for (;;) {
+      if (Date.now() > deadline) {
+        throw new AppError('slack_send_deadline', `Slack send to ${teamId} ran past its deadline`, {
+          kind: 'transient',
+        });
+      }
       const wait = (notBefore.get(teamId) ?? 0) - Date.now();
       if (wait > 0) {
         if (Date.now() + wait > deadline) {
@@ -72,14 +82,22 @@ export function createSlackSender({ client, bots, log }: SlackSenderDeps): ChatS
    * limit here is not waited out (a minute per workspace): the delivery goes back to the ledger for later,
    * since posting without knowing could post twice.
    */
-  async function earlierPost(bot: SlackBot, { channelId: channel, nonce, queuedAt }: Destination) {
+  async function earlierPost(bot: SlackBot, destination: Destination) {
+    const { channelId: channel, nonce, queuedAt, previousAttemptAt } = destination;
+    const seconds = (ms: number) => String(Math.floor(ms / 1000));
+    const window = previousAttemptAt
+      ? {
+          oldest: seconds(previousAttemptAt.getTime() - PREVIOUS_TRY_MARGIN_MS),
+          latest: seconds(previousAttemptAt.getTime() + PREVIOUS_TRY_MARGIN_MS),
+        }
+      : { oldest: seconds(queuedAt.getTime() - 1000) };
     try {
       const history = await client.conversations.history({
         token: bot.botToken,
         channel,
         limit: HISTORY_PAGE,
         include_all_metadata: true,
-        oldest: String(Math.floor(queuedAt.getTime() / 1000) - 1),
+        ...window,
       });
       const found = history.messages?.find((message) => {
         const payload = message.metadata?.event_payload ?? {};
@@ -149,9 +167,12 @@ export function createSlackSender({ client, bots, log }: SlackSenderDeps): ChatS
       await call(bot.teamId, deadline, () => client.conversations.join({ token: bot.botToken, channel }));
       return;
     } catch (error) {
-      log.info({ channel, reason: slackErrorCode(error) }, 'could not join the Slack channel');
+      const code = slackErrorCode(error);
+      // A rate limit, a 5xx or a refused token is not "the channel is private": the caller classifies those.
+      if (!code || !CANNOT_JOIN.has(code)) throw error;
+      log.info({ channel, reason: code }, 'could not join the Slack channel');
     }
-    const hint = `Alerts for <#${channel}> are paused: the app is not in that channel. Type \`/invite @DataDrivenDota\` there, then \`/dota subscriptions\` to check.`;
+    const hint = `Alerts for <#${channel}> are paused: the app is not in that channel. Type \`/invite @DataDrivenDota\` there, then \`/dota subscribe\` again.`;
     if (bot.installerUserId) {
       // Best effort: the channel itself cannot hear from us, so the person who installed the app is told.
       await client.chat
@@ -170,14 +191,7 @@ export function createSlackSender({ client, bots, log }: SlackSenderDeps): ChatS
     async send(destination: Destination, reply) {
       const { channelId, guildId, nonce, attempt } = destination;
       const deadline = Date.now() + SLACK_SEND_DEADLINE_MS;
-      const bot = await bots.botFor(guildId);
-      if (!bot) {
-        throw permanent(
-          'slack_not_installed',
-          `no Slack installation for workspace ${guildId ?? '(unknown)'}`,
-          'The Slack app is not installed in this workspace any more: reinstall it to get alerts.',
-        );
-      }
+      const bot = await installedBot(guildId);
       if (bot.pausedReason) throw permanent('slack_paused', bot.pausedReason, bot.pausedReason);
       if (attempt > 1) {
         const ts = await earlierPost(bot, destination);
@@ -197,15 +211,36 @@ export function createSlackSender({ client, bots, log }: SlackSenderDeps): ChatS
     },
   };
 
+  /**
+   * The workspace's bot. Not installed, or sealed with another key: the workspace pauses with the reason a
+   * reinstall clears, so its alerts resume by themselves once an admin reinstalls.
+   */
+  async function installedBot(guildId: string | null): Promise<SlackBot> {
+    let bot: SlackBot | undefined;
+    try {
+      bot = await bots.botFor(guildId);
+    } catch (error) {
+      if (!(error instanceof AppError) || error.code !== 'slack_installation_unreadable') throw error;
+      log.error({ err: error, team: guildId }, 'Slack installation unreadable: the workspace must reinstall');
+    }
+    if (bot) return bot;
+    const reason = guildId ? await bots.pause(guildId) : TOKEN_REFUSED_REASON;
+    throw permanent(
+      'slack_not_installed',
+      `no usable Slack installation for workspace ${guildId ?? '(unknown)'}`,
+      reason,
+    );
+  }
+
   async function classify(error: unknown, bot: SlackBot, channel: string): Promise<unknown> {
     if (error instanceof AppError) return error;
     const code = slackErrorCode(error);
     if (code && TOKEN_ERRORS.has(code)) {
-      await bots.pause(bot.teamId);
+      const reason = await bots.pause(bot.teamId);
       return permanent(
         'slack_token_refused',
         `Slack refused the token of workspace ${bot.teamId}: ${code}`,
-        'Slack refused our token for this workspace: reinstall the app to resume alerts.',
+        reason,
         error,
       );
     }

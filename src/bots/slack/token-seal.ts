@@ -12,10 +12,16 @@ export interface TokenSeal {
   open(sealed: Buffer, context: string): string;
 }
 
+function decodeKey(text: string): Buffer {
+  const trimmed = text.trim();
+  return /^[0-9a-f]{64}$/i.test(trimmed) ? Buffer.from(trimmed, 'hex') : Buffer.from(trimmed, 'base64');
+}
+
+export const isSealKey = (text: string): boolean => decodeKey(text).length === 32;
+
 /** The key is 32 random bytes, base64 or hex (`openssl rand -base64 32`); anything else fails start-up. */
 export function parseSealKey(text: string): Buffer {
-  const trimmed = text.trim();
-  const key = /^[0-9a-f]{64}$/i.test(trimmed) ? Buffer.from(trimmed, 'hex') : Buffer.from(trimmed, 'base64');
+  const key = decodeKey(text);
   if (key.length !== 32) {
     throw new AppError(
       'config_invalid',

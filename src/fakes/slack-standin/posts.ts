@@ -15,7 +15,8 @@ export interface SlackPostFile {
 
 /** One message that became visible in Slack. */
 export interface SlackPost {
-  via: 'chat.postMessage' | 'chat.postEphemeral' | 'files.completeUploadExternal' | 'response_url';
+  /** 'user': a person wrote it in the channel (tests add such chatter with postAsUser). */
+  via: 'chat.postMessage' | 'chat.postEphemeral' | 'files.completeUploadExternal' | 'response_url' | 'user';
   teamId: string;
   channelId: string;
   ts: string;
@@ -108,9 +109,9 @@ export function historyMessage(
   return {
     type: 'message',
     ts: post.ts,
-    user: context.botUserId,
-    bot_id: context.botId,
-    app_id: context.appId,
+    ...(post.via === 'user'
+      ? { user: post.userId }
+      : { user: context.botUserId, bot_id: context.botId, app_id: context.appId }),
     text: post.text ?? '',
     ...(post.blocks ? { blocks: post.blocks } : {}),
     ...(post.files.length > 0

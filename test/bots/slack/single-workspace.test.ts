@@ -39,7 +39,7 @@ beforeAll(async () => {
   valve = replay.valve;
   standin = await startSlackStandin();
   workspace = standin.addWorkspace({ teamId: 'T0SINGLE01', channels: [{ id: CHANNEL, name: 'dota' }] });
-  bots = await openSingleTokenBots(database.db, workspace.botToken, standin.apiUrl);
+  bots = await openSingleTokenBots(database.db, workspace.botToken, standin.apiUrl, log);
   const ctx = slackCommandContext(replay.ingest);
   const app = await createSlackApp({
     signingSecret: standin.signingSecret,

@@ -96,12 +96,22 @@ async function installedWorkspace(
     teamId,
     channels: [{ id: channelId, name: 'dota-alerts', ...options.channel }],
   });
-  const installation: Installation<'v2', false> = {
+  await installations.storeInstallation(installationOf(workspace, teamId, options.storedToken));
+  return { workspace, teamId, channelId };
+}
+
+/** What OAuth would have stored for the stand-in workspace (or a token Slack never issued). */
+function installationOf(
+  workspace: StandinWorkspace,
+  teamId: string,
+  storedToken = workspace.botToken,
+): Installation<'v2', false> {
+  return {
     team: { id: teamId, name: workspace.teamName },
     enterprise: undefined,
     user: { id: workspace.installerUserId, token: undefined, scopes: undefined },
     bot: {
-      token: options.storedToken ?? workspace.botToken,
+      token: storedToken,
       scopes: ['chat:write', 'files:write', 'channels:join', 'channels:history'],
       id: workspace.botId,
       userId: workspace.botUserId,
@@ -111,8 +121,6 @@ async function installedWorkspace(
     isEnterpriseInstall: false,
     authVersion: 'v2',
   };
-  await installations.storeInstallation(installation);
-  return { workspace, teamId, channelId };
 }
 
 /** A first try of a new delivery; a retry passes the same nonce and queuedAt with a higher attempt. */
@@ -401,3 +409,63 @@ describe('createSlackSender: a retried delivery posts exactly once', () => {
     ]);
   });
 });
+
+describe('createSlackSender: what a refusal must not turn into', () => {
+  it('when joining a public channel is rate limited past the deadline, then the send is retried later, not paused', async () => {
+    const { teamId, channelId } = await installedWorkspace({ channel: { botIsMember: false } });
+    standin.failNext('conversations.join', 'ratelimited', { retryAfterSeconds: 120 });
+
+    const error = await sendFails(delivery(teamId, channelId), textReply);
+
+    expect(error.kind).toBe('rate-limited');
+    expect(postsIn(teamId)).toHaveLength(0);
+  });
+
+  it('when the installation cannot be decrypted, then the workspace pauses with the reason a reinstall clears', async () => {
+    const { workspace, teamId, channelId } = await installedWorkspace();
+    await subscribe(teamId, channelId);
+    await database
+      .db('slack_installations')
+      .where({ install_key: teamId })
+      .update({ installation_sealed: createTokenSeal(randomBytes(32)).seal('{}', teamId) });
+
+    const error = await sendFails(delivery(teamId, channelId), textReply);
+    expect(error).toMatchObject({ kind: 'permanent', userMessage: TOKEN_REFUSED_REASON });
+    expect(await pauseReasons(teamId)).toEqual([TOKEN_REFUSED_REASON]);
+
+    await installations.storeInstallation(installationOf(workspace, teamId));
+    expect(await pauseReasons(teamId)).toEqual([null]);
+  });
+});
+
+describe('createSlackSender: the history page a retry reads', () => {
+  it('when twenty messages came minutes after the first try, then the retry still finds it (the page is the window around that try)', async () => {
+    const { teamId, channelId } = await installedWorkspace();
+    const first = delivery(teamId, channelId);
+    const claimedAt = new Date();
+    const { messageId } = await sender.send(first, textReply);
+    // Chatter two minutes later, newer than the first try: a page of the channel's newest 15 would miss it.
+    for (let n = 0; n < 20; n += 1) standin.postAsUser(teamId, channelId, 'U0CHATTER1', `gg ${n}`, 120 + n);
+
+    const again = await sender.send({ ...first, attempt: 2, previousAttemptAt: claimedAt }, textReply);
+
+    expect(again.messageId).toBe(messageId);
+    expect(postsIn(teamId).filter((post) => post.via === 'chat.postMessage')).toHaveLength(1);
+  });
+});
+
+async function subscribe(teamId: string, channelId: string): Promise<void> {
+  await upsertSubscription(database.db, {
+    platform: 'slack',
+    guild_id: teamId,
+    channel_id: channelId,
+    target_kind: 'league',
+    target_id: 16110,
+    created_by: 'U0ADMIN001',
+  });
+}
+
+async function pauseReasons(teamId: string): Promise<(string | null)[]> {
+  const rows = await database.db<SubscriptionRow>('subscriptions').where({ guild_id: teamId });
+  return rows.map((row) => row.pause_reason);
+}
