@@ -8,6 +8,7 @@ const DOTA2_WEBAPI = 'https://www.dota2.com';
 const DISCORD_API = 'https://discord.com/api';
 const OPENDOTA_API = 'https://api.opendota.com/api';
 const SLACK_API = 'https://slack.com/api/';
+const STRIPE_API = 'https://api.stripe.com';
 
 const commaList = z.string().transform((value) =>
   value
@@ -150,6 +151,37 @@ export const configSchema = z.object({
     .describe(
       'Active alert subscriptions a guild may have with premium (/dota subscribe refuses beyond it).',
     ),
+  STRIPE_SECRET_KEY: optionalSecret.describe(
+    'Stripe secret key (sk_live_… or a restricted rk_… key). Setting it turns premium on: /dota premium, /stripe/webhook, the reconcile job.',
+  ),
+  STRIPE_WEBHOOK_SECRET: optionalSecret.describe(
+    'Signing secret (whsec_…) of the webhook endpoint pointed at PUBLIC_BASE_URL/stripe/webhook.',
+  ),
+  STRIPE_PREMIUM_PRICE_ID: optionalSecret.describe('The recurring price (price_…) /dota premium sells.'),
+  STRIPE_API_URL: z
+    .url()
+    .default(STRIPE_API)
+    .describe('Stripe API origin (protocol, host, port); a stand-in in tests and the demo.'),
+  PUBLIC_BASE_URL: z
+    .url()
+    .default('http://localhost:8080')
+    .describe(
+      "This service's public origin: Checkout and the billing portal send customers back to its /billing pages.",
+    ),
+  PREMIUM_GRACE_DAYS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .default(7)
+    .describe(
+      'Days premium holds after a failed payment while Stripe retries the card; then the tier drops to free.',
+    ),
+  BILLING_RECONCILE_INTERVAL: z
+    .string()
+    .default('1 hour')
+    .describe(
+      'How often every subscription is re-read from Stripe, correcting what a missed webhook left behind.',
+    ),
   HTTP_PORT: z.coerce.number().int().min(0).max(65535).default(8080).describe('Port of the HTTP server.'),
   LOG_LEVEL: z
     .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
@@ -190,6 +222,8 @@ const SLACK_OAUTH_KEYS = [
   'SLACK_TOKEN_ENCRYPTION_KEY',
 ] as const;
 
+const STRIPE_KEYS = ['STRIPE_WEBHOOK_SECRET', 'STRIPE_PREMIUM_PRICE_ID'] as const;
+
 function isMissing(value: unknown): boolean {
   return value === undefined || (Array.isArray(value) && value.length === 0);
 }
@@ -198,6 +232,11 @@ function isMissing(value: unknown): boolean {
 export function slackMode(config: Config): 'off' | 'single' | 'multi' {
   if (!config.SLACK_SIGNING_SECRET) return 'off';
   return config.SLACK_BOT_TOKEN ? 'single' : 'multi';
+}
+
+/** Premium is sold when a Stripe key is set; the webhook secret and the price then become required. */
+export function billingEnabled(config: Config): boolean {
+  return Boolean(config.STRIPE_SECRET_KEY);
 }
 
 /** A Discord key is set: `all` then runs Discord (and also when Slack is off, so a missing key is reported). */
@@ -217,6 +256,7 @@ function missingChatKeys(config: Config, role: Role): (keyof Config)[] {
     if (!config.SLACK_SIGNING_SECRET) missing.push('SLACK_SIGNING_SECRET');
     if (!config.SLACK_BOT_TOKEN) missing.push(...SLACK_OAUTH_KEYS.filter((key) => !config[key]));
   }
+  if (billingEnabled(config) && role === 'all') missing.push(...STRIPE_KEYS.filter((key) => !config[key]));
   return missing;
 }
 

@@ -44,19 +44,16 @@ export async function updatePremiumAccount(
 export async function accountsWithStaleTier(db: Db, now: Date): Promise<GuildRef[]> {
   const rows = await db<PremiumAccountRow>('premium_accounts')
     .select('platform', 'guild_id')
-    .where((query) =>
-      query
-        .where('tier_applied', 'premium')
-        .andWhere((expired) => expired.whereNull('premium_until').orWhere('premium_until', '<=', now)),
-    )
-    .orWhere((query) => query.where('tier_applied', 'free').andWhere('premium_until', '>', now));
+    .whereRaw(`coalesce(premium_until > ?, false) <> (tier_applied = 'premium')`, [now]);
   return rows.map((row) => ({ platform: row.platform as GuildRef['platform'], guildId: row.guild_id }));
 }
 
-/** Subscriptions we know of, for the reconcile job to re-read those Stripe's active list no longer shows. */
+/** Subscriptions we hold as live, for the reconcile job to re-read those Stripe's list no longer shows. */
 export async function knownSubscriptionIds(db: Db): Promise<string[]> {
   const rows = await db<PremiumAccountRow>('premium_accounts')
     .whereNotNull('stripe_subscription_id')
+    // Ended subscriptions cannot change again: reading them every run would grow with every churned guild.
+    .whereRaw(`coalesce(status, '') NOT IN ('canceled', 'incomplete_expired')`)
     .select('stripe_subscription_id');
   return rows.flatMap((row) => (row.stripe_subscription_id ? [row.stripe_subscription_id] : []));
 }

@@ -39,16 +39,24 @@ function entitlement(
   row: PremiumAccountRow,
   now: Date,
   graceDays: number,
-): Pick<PremiumAccountRow, 'premium_until' | 'past_due_since'> {
+): Pick<PremiumAccountRow, 'premium_until' | 'past_due_since' | 'notice'> {
   if (subscription.status === 'active' || subscription.status === 'trialing') {
-    return { premium_until: periodEnd(subscription), past_due_since: null };
+    return { premium_until: periodEnd(subscription), past_due_since: null, notice: null };
   }
   if (subscription.status === 'past_due') {
     const since = row.past_due_since ?? now;
-    return { premium_until: new Date(since.getTime() + graceDays * DAY_MS), past_due_since: since };
+    const until = new Date(since.getTime() + graceDays * DAY_MS);
+    return {
+      premium_until: until,
+      past_due_since: since,
+      notice: `A premium payment failed on ${day(since)}. Premium holds until ${day(until)} while Stripe retries the card; an admin can update it with /dota premium manage.`,
+    };
   }
-  return { premium_until: null, past_due_since: null };
+  // Ended: enforceTier writes what the downgrade did.
+  return { premium_until: null, past_due_since: null, notice: row.notice };
 }
+
+const day = (date: Date): string => date.toISOString().slice(0, 10);
 
 /** Applies the subscription to its guild in `db` (a transaction when the caller also records the event). */
 export async function syncSubscription(
@@ -85,7 +93,7 @@ export async function enforceTier(db: Db, deps: BillingSyncDeps, guild: GuildRef
   const { paused, resumed } = await applyTierChange(db, guild, tier, deps.settings);
   const notice =
     tier === 'free'
-      ? `Premium ended on ${now.toISOString().slice(0, 10)} (${row.status ?? 'no subscription'})` +
+      ? `Premium ended on ${day(now)} (${row.status ?? 'no subscription'})` +
         (paused > 0
           ? `: ${paused} alert(s) over the free tier's ${deps.settings.freeSubscriptionsPerGuild} were paused, none deleted.`
           : '.') +

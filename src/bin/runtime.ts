@@ -1,4 +1,6 @@
 // Composition root shared by every entry point: database, Steam client, renderer, scheduler, built once.
+import type { Billing } from '../billing/billing.js';
+import { billingReconcileJob } from '../billing/reconcile.job.js';
 import { systemClock, type Clock } from '../clock.js';
 import type { Config } from '../config.js';
 import { AppError } from '../errors.js';
@@ -48,6 +50,8 @@ export interface RuntimeOptions {
   clock?: Clock;
   /** Present in processes that post alerts; enables the notify.deliver job here. */
   notifier?: (parts: { db: Db; render: Renderer }) => Notifier | Promise<Notifier>;
+  /** Present when Stripe is configured; enables the billing.reconcile job here. */
+  billing?: Billing;
   /** Checks fonts at start-up: Skia draws nothing, silently, without them. */
   needsFonts?: boolean;
 }
@@ -159,11 +163,16 @@ export async function openRuntime(
     await Promise.allSettled([render.close(), db.destroy(), pool.end(), location.stop()]);
     throw error;
   }
-  const jobs = notifier ? [...INGEST_JOBS, notifyDeliverJob] : INGEST_JOBS;
+  const { billing } = options;
+  const jobs = [
+    ...INGEST_JOBS,
+    ...(notifier ? [notifyDeliverJob] : []),
+    ...(billing ? [billingReconcileJob] : []),
+  ];
   const scheduler = createScheduler({
     pool,
     jobs,
-    context: { ...ingest, ...(notifier ? { notifier } : {}) },
+    context: { ...ingest, ...(notifier ? { notifier } : {}), ...(billing ? { billing } : {}) },
     log,
   });
   return {

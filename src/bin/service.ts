@@ -14,6 +14,10 @@ import { createSenderClient, createSlackApp, type SlackAuth } from '../bots/slac
 import { createSlackInstallations } from '../bots/slack/slack-installations.repo.js';
 import { createSlackSender } from '../bots/slack/slack-sender.js';
 import { createTokenSeal, parseSealKey } from '../bots/slack/token-seal.js';
+import { billingFromConfig, type Billing } from '../billing/billing.js';
+import { billingPageRoutes } from '../billing/billing-pages.route.js';
+import { billingReconcileJob } from '../billing/reconcile.job.js';
+import { stripeWebhookRoute } from '../billing/stripe-webhook.route.js';
 import { sendJson, startHttpServer, type HttpServer, type Route } from '../http/server.js';
 import type { Logger } from '../log.js';
 import { notifyDeliverJob } from '../notify/deliver.job.js';
@@ -84,8 +88,14 @@ export async function startService(
   // Opened inside the notifier factory: the Slack sender and the Slack app share one SlackBots, which needs the
   // runtime's database, and the notifier must exist before the runtime's scheduler does.
   let slack: { auth: SlackAuth; bots: SlackBots } | undefined;
+  const settings = {
+    freeSubscriptionsPerGuild: config.FREE_SUBSCRIPTIONS_PER_GUILD,
+    premiumSubscriptionsPerGuild: config.PREMIUM_SUBSCRIPTIONS_PER_GUILD,
+  };
+  const billing: Billing | undefined = billingFromConfig(config, settings, log);
   const runtime = await openRuntime(config, log, {
     clock: ingestClock,
+    ...(billing ? { billing } : {}),
     needsFonts: true,
     notifier: async ({ db, render }) => {
       const senders: ChatSender[] = [];
@@ -108,10 +118,8 @@ export async function startService(
       log,
       clock: ingestClock,
       enqueue: runtime.scheduler.enqueue,
-      settings: {
-        freeSubscriptionsPerGuild: config.FREE_SUBSCRIPTIONS_PER_GUILD,
-        premiumSubscriptionsPerGuild: config.PREMIUM_SUBSCRIPTIONS_PER_GUILD,
-      },
+      settings,
+      ...(billing ? { billing } : {}),
     };
 
     const routes: Route[] = [
@@ -146,6 +154,11 @@ export async function startService(
       });
       routes.push(...app.routes);
     }
+    if (billing)
+      routes.push(
+        stripeWebhookRoute(billing, runtime.db, log),
+        ...billingPageRoutes(billing, runtime.db, log),
+      );
     http = await startHttpServer(routes, config.HTTP_PORT, log);
     // A child of discord.js's ShardingManager gets its shard in SHARDS/SHARD_COUNT, which the Client reads itself
     // only when no shard option is given: DISCORD_SHARDS would make every child connect every shard.
@@ -161,12 +174,14 @@ export async function startService(
 
     await scheduleIngest(runtime.scheduler, config);
     await runtime.scheduler.every('1 minute', notifyDeliverJob, {});
+    if (billing) await runtime.scheduler.every(config.BILLING_RECONCILE_INTERVAL, billingReconcileJob, {});
     await runtime.scheduler.start();
     log.info(
       {
         port: http.port,
         discord: discord ? config.DISCORD_MODE : 'off',
         slack: slackMode(config),
+        premium: billing ? 'stripe' : 'off',
         shards: gateway?.client.options.shards,
       },
       'service started',

@@ -1,4 +1,5 @@
 // What a command handler may use: our database, ingest for data we lack, the renderer, a logger and a clock.
+import type { Billing } from '../../billing/billing.js';
 import type { Clock } from '../../clock.js';
 import type { IngestContext } from '../../ingest/ingest-context.js';
 import type { Enqueue } from '../../ingest/jobs/job.js';
@@ -16,6 +17,8 @@ export interface CommandContext {
   log: Logger;
   clock: Clock;
   settings: CommandSettings;
+  /** Stripe, when the operator sells premium; /dota premium says it is not offered otherwise. */
+  billing?: Billing;
 }
 
 /** Operator settings commands enforce (from config). */

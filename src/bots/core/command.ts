@@ -9,6 +9,8 @@ export interface OptionDeclaration {
   required: boolean;
   /** Suggestions while typing come from the command's `complete` (Discord autocomplete). */
   autocomplete?: boolean;
+  /** The only values a string option takes (Discord shows them as a picker; Slack's text is checked by the command). */
+  choices?: readonly string[];
 }
 
 /** One autocomplete suggestion: what the user sees, and the value the option receives when picked. */

@@ -22,7 +22,13 @@ function toOption(option: OptionDeclaration): APIApplicationCommandBasicOption {
     case 'channel':
       return { ...base, type: ApplicationCommandOptionType.Channel, channel_types: [ChannelType.GuildText] };
     case 'string':
-      return { ...base, ...autocomplete, type: ApplicationCommandOptionType.String, max_length: 200 };
+      return option.choices
+        ? {
+            ...base,
+            type: ApplicationCommandOptionType.String,
+            choices: option.choices.map((choice) => ({ name: choice, value: choice })),
+          }
+        : { ...base, ...autocomplete, type: ApplicationCommandOptionType.String, max_length: 200 };
   }
 }
 

@@ -1,11 +1,14 @@
 // The shape of a job: a namespaced name, a data check (job data returns from Postgres as unknown), a handler.
 import type { IngestContext } from '../ingest-context.js';
+import type { Billing } from '../../billing/billing.js';
 import type { Notifier } from '../../notify/notifier.js';
 
 export interface JobContext extends IngestContext {
   enqueue: Enqueue;
   /** Present in processes that can post to chat platforms; others leave delivery jobs to those that can. */
   notifier?: Notifier;
+  /** Present in processes configured with Stripe: the billing.reconcile job needs it. */
+  billing?: Billing;
 }
 
 export interface JobDefinition<T> {

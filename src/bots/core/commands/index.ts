@@ -7,6 +7,7 @@ import { lastCommand } from './last.command.js';
 import { linkCommand } from './link.command.js';
 import { matchCommand } from './match.command.js';
 import { playerCommand } from './player.command.js';
+import { premiumCommand } from './premium.command.js';
 import { recentCommand } from './recent.command.js';
 import { statusCommand } from './status.command.js';
 import { subscribeLeagueCommand, subscribePlayerCommand, subscribeTeamCommand } from './subscribe.command.js';
@@ -35,5 +36,6 @@ export const COMMANDS: readonly AnyCommand[] = [
   linkCommand,
   unlinkCommand,
   statusCommand,
+  premiumCommand,
   helpCommand,
 ];
