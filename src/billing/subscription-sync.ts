@@ -98,7 +98,8 @@ export async function enforceTier(db: Db, deps: BillingSyncDeps, guild: GuildRef
           ? `: ${paused} alert(s) over the free tier's ${deps.settings.freeSubscriptionsPerGuild} were paused, none deleted.`
           : '.') +
         ' An admin can renew with /dota premium.'
-      : null;
+      : // Going premium keeps what the sync wrote (a past-due subscription's grace notice).
+        row.notice;
   await updatePremiumAccount(db, guild, { tier_applied: tier, notice });
   deps.log.info({ guild, tier, paused, resumed }, 'premium tier applied');
 }
