@@ -40,7 +40,7 @@ export async function startBillingHarness(): Promise<BillingHarness> {
   const database = await createTestDatabase();
   // Stripe's clock is real time: start the fake one now, so periods and signatures look current.
   const clock = fakeClock(Date.now());
-  const standin = await startStripeStandin({ now: clock.now });
+  const standin = await startStripeStandin({ now: () => clock.now() });
   const settings = { freeSubscriptionsPerGuild: FREE_CAP, premiumSubscriptionsPerGuild: 10 };
   const billing: Billing = {
     stripe: createStripe(standin.secretKey, standin.baseUrl),
