@@ -1,27 +1,28 @@
-// The offline demo: shipped Valve data → real jobs → Postgres → Discord and Slack subscriptions → alerts, in demo-out/.
+// The offline demo: shipped Valve data → real jobs → Postgres → Discord and Slack alerts → a guild buying premium.
 import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:http';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { shiftedClock } from '../clock.js';
 import { configSchema } from '../config.js';
 import { startService, type Service } from '../bin/service.js';
-import {
-  startDiscordStandin,
-  type DiscordStandin,
-  type StandinMessage,
-} from '../fakes/discord-standin.server.js';
+import { startDiscordStandin, type DiscordStandin } from '../fakes/discord-standin.server.js';
 import { createInteractionSigner } from '../fakes/interaction-signer.js';
 import { installThroughBrowser } from '../fakes/slack-install-browser.js';
 import { signSlackRequest, slashCommandBody } from '../fakes/slack-request-signer.js';
-import { startSlackStandin, type SlackPost, type SlackStandin } from '../fakes/slack-standin.server.js';
+import { startSlackStandin, type SlackStandin } from '../fakes/slack-standin.server.js';
+import { startStripeStandin, type StripeStandin } from '../fakes/stripe-standin.server.js';
 import { slashInteraction } from '../fakes/slash-interaction.js';
 import { startValveReplay } from '../fakes/valve-replay.server.js';
+import { listen } from '../http/listen.js';
 import { playerHistoryJob } from '../ingest/jobs/player-history.job.js';
 import { createLogger } from '../log.js';
 import { startEmbeddedPostgres } from '../store/embedded-postgres.js';
 import { createDb } from '../store/db.js';
 import { findMatch } from '../store/matches.repo.js';
 import { toMatchJson } from '../store/match-json.js';
+import { waitFor, waitForSlack } from './demo-waits.js';
+import { premiumSteps } from './premium-steps.js';
 import { writeTranscript } from './transcript.js';
 
 /** A pro player from the shipped 2025 league match 8591933650 (Vitality Warriors vs Moonwalkers). */
@@ -41,9 +42,19 @@ const DEMO_LEAGUE = 16110;
 const SLACK_TEAM = 'T0DEMO0001';
 const SLACK_CHANNEL = 'C0LEAGUE01';
 const SLACK_ADMIN = 'U0ADMIN001';
+/** Another player of match 8591933650: /dota compare pairs them with DEMO_PLAYER. */
+const DEMO_RIVAL = 95501968;
 
 function step(text: string): void {
   console.log(`• ${text}`);
+}
+
+/** A port the OS just gave out and took back: the service listens on it a moment later. */
+async function freePort(): Promise<number> {
+  const server = createServer();
+  const port = await listen(server, 0, '127.0.0.1');
+  await new Promise((resolve) => server.close(resolve));
+  return port;
 }
 
 /** A fresh database for every run, so the alert is new each time. */
@@ -95,6 +106,7 @@ async function runSteps(
   service: Service,
   discord: DiscordStandin,
   slack: SlackStandin,
+  stripe: StripeStandin,
   signer: ReturnType<typeof createInteractionSigner>,
 ) {
   const { scheduler } = service.runtime;
@@ -158,30 +170,9 @@ async function runSteps(
     discord,
     (message) => message.interactionToken === lookup.token && message.via === 'webhook-edit',
   );
-}
 
-/** Resolves once the Slack stand-in shows a post matching `predicate`. */
-async function waitForSlack(
-  slack: SlackStandin,
-  predicate: (post: SlackPost) => boolean,
-  timeoutMs = 30_000,
-) {
-  const deadline = Date.now() + timeoutMs;
-  while (!slack.posts.some(predicate)) {
-    await slack.waitForPosts(slack.posts.length + 1, Math.max(1, deadline - Date.now()));
-  }
-}
-
-/** Resolves once a message matching `predicate` has arrived (event-driven through the stand-in). */
-async function waitFor(
-  discord: DiscordStandin,
-  predicate: (message: StandinMessage) => boolean,
-  timeoutMs = 30_000,
-) {
-  const deadline = Date.now() + timeoutMs;
-  while (!discord.messages.some(predicate)) {
-    await discord.waitForMessages(discord.messages.length + 1, Math.max(1, deadline - Date.now()));
-  }
+  const guild = { guildId: GUILD, channelId: ALERT_CHANNEL, admin: ADMIN };
+  return premiumSteps(service, discord, stripe, guild, [DEMO_PLAYER, DEMO_RIVAL], step);
 }
 
 export async function runDemo(options: { outDir: string; dataDir?: string }): Promise<void> {
@@ -189,12 +180,13 @@ export async function runDemo(options: { outDir: string; dataDir?: string }): Pr
   const outDir = resolve(options.outDir);
   const log = createLogger(process.env.LOG_LEVEL ?? 'warn');
   step(
-    'Starting embedded Postgres, the Valve replay server (json_files/) and local Discord and Slack stand-ins',
+    'Starting embedded Postgres, the Valve replay server (json_files/) and local Discord, Slack and Stripe stand-ins',
   );
   const postgres = await startEmbeddedPostgres(options.dataDir ?? './.data');
   const valve = await startValveReplay();
   const discord = await startDiscordStandin();
   const slack = await startSlackStandin();
+  const stripe = await startStripeStandin();
   slack.addWorkspace({
     teamId: SLACK_TEAM,
     teamName: 'Moonwalkers fan club',
@@ -206,6 +198,7 @@ export async function runDemo(options: { outDir: string; dataDir?: string }): Pr
   const signer = createInteractionSigner();
   let service: Service | undefined;
   try {
+    const httpPort = await freePort();
     const config = configSchema.parse({
       DATABASE_URL: await freshDemoDatabase(postgres.url),
       STEAM_API_KEYS: 'demo-key',
@@ -223,12 +216,19 @@ export async function runDemo(options: { outDir: string; dataDir?: string }): Pr
       SLACK_STATE_SECRET: randomBytes(16).toString('hex'),
       SLACK_TOKEN_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
       SLACK_API_URL: slack.apiUrl,
-      HTTP_PORT: '0',
+      STRIPE_SECRET_KEY: stripe.secretKey,
+      STRIPE_WEBHOOK_SECRET: stripe.webhookSecret,
+      STRIPE_PREMIUM_PRICE_ID: stripe.priceId,
+      STRIPE_API_URL: stripe.baseUrl,
+      // Checkout's return links are made before the service listens, so its port is chosen here.
+      PUBLIC_BASE_URL: `http://127.0.0.1:${httpPort}`,
+      HTTP_PORT: String(httpPort),
       LOG_LEVEL: 'warn',
     });
     // The shipped match is from 2025; ingest's clock is set to just after it so it counts as a fresh game.
     service = await startService(config, log, shiftedClock(DEMO_MATCH_START + 60 * 60_000));
-    await runSteps(service, discord, slack, signer);
+    stripe.setWebhookUrl(`http://127.0.0.1:${service.http.port}/stripe/webhook`);
+    const webhooks = await runSteps(service, discord, slack, stripe, signer);
 
     await rm(outDir, { recursive: true, force: true });
     await mkdir(outDir, { recursive: true });
@@ -242,7 +242,7 @@ export async function runDemo(options: { outDir: string; dataDir?: string }): Pr
       .db('deliveries')
       .select('match_id', 'channel_id', 'status', 'attempts', 'message_id');
     await writeFile(join(outDir, 'matches.json'), `${JSON.stringify(matches, null, 2)}\n`);
-    const files = await writeTranscript(outDir, discord.messages, slack.posts, {
+    const files = await writeTranscript(outDir, discord.messages, slack.posts, webhooks, {
       deliveries,
       valveRequests: valve.requests.length,
     });
@@ -250,7 +250,7 @@ export async function runDemo(options: { outDir: string; dataDir?: string }): Pr
     for (const file of files) console.log(`  ${file}`);
   } finally {
     await service?.stop();
-    await Promise.allSettled([discord.close(), slack.close(), valve.close()]);
+    await Promise.allSettled([discord.close(), slack.close(), stripe.close(), valve.close()]);
     await postgres.stop();
   }
 }

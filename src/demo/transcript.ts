@@ -3,6 +3,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { StandinMessage } from '../fakes/discord-standin.server.js';
 import type { SlackPost } from '../fakes/slack-standin.server.js';
+import type { WebhookDelivery } from '../fakes/stripe-standin.server.js';
 import { slackTranscript } from './slack-transcript.js';
 
 interface EmbedLike {
@@ -36,6 +37,7 @@ export async function writeTranscript(
   outDir: string,
   messages: readonly StandinMessage[],
   slackPosts: readonly SlackPost[],
+  stripeWebhooks: readonly WebhookDelivery[],
   extra: Record<string, unknown>,
 ): Promise<string[]> {
   const written: string[] = [];
@@ -71,9 +73,18 @@ export async function writeTranscript(
   const slack = await slackTranscript(outDir, slackPosts);
   markdown.push(...slack.markdown);
   written.push(...slack.files);
+  const webhooks = stripeWebhooks.map(({ eventId, type, status, body }) => ({ eventId, type, status, body }));
+  markdown.push(
+    '# Stripe',
+    '',
+    'Every signed webhook the Stripe stand-in delivered to /stripe/webhook, and our answer.',
+    '',
+    ...webhooks.map((w) => `- \`${w.type}\` ${w.eventId} → ${w.status} ${w.body}`),
+    '',
+  );
   await writeFile(
     join(outDir, 'transcript.json'),
-    `${JSON.stringify({ messages: json, slack: slack.json, ...extra }, null, 2)}\n`,
+    `${JSON.stringify({ messages: json, slack: slack.json, stripeWebhooks: webhooks, ...extra }, null, 2)}\n`,
   );
   await writeFile(join(outDir, 'transcript.md'), `${markdown.join('\n')}\n`);
   written.push(join(outDir, 'transcript.md'), join(outDir, 'transcript.json'), join(outDir, 'matches.json'));
