@@ -1,7 +1,14 @@
 // Tests for loadConfig: defaults, per-role required secrets named on failure, and no secret values in errors.
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { configSchema, discordEnabled, loadConfig, slackMode, type Role } from '../src/config.js';
+import {
+  billingEnabled,
+  configSchema,
+  discordEnabled,
+  loadConfig,
+  slackMode,
+  type Role,
+} from '../src/config.js';
 import { AppError } from '../src/errors.js';
 
 function failure(env: NodeJS.ProcessEnv, role: Role): AppError {
@@ -231,5 +238,34 @@ describe('Slack settings', () => {
 
   it('when the redirect URI is blank, then it is unset rather than invalid', () => {
     expect(loadConfig({ SLACK_REDIRECT_URI: ' ' }, 'cli').SLACK_REDIRECT_URI).toBeUndefined();
+  });
+});
+
+describe('Stripe settings', () => {
+  const CHAT = { STEAM_API_KEYS: 'k', DISCORD_TOKEN: 't', DISCORD_APPLICATION_ID: 'a' };
+
+  it('when no Stripe key is set, then premium is off and nothing Stripe is required', () => {
+    expect(billingEnabled(loadConfig(CHAT, 'all'))).toBe(false);
+  });
+
+  it('when the secret key is set alone, then all fails naming the webhook secret and the price', () => {
+    const error = failure({ ...CHAT, STRIPE_SECRET_KEY: 'sk_test_1' }, 'all');
+    expect(error.message).toMatch(/STRIPE_WEBHOOK_SECRET, STRIPE_PREMIUM_PRICE_ID$/);
+    expect(error.message).not.toContain('sk_test_1');
+  });
+
+  it('when Stripe is complete, then premium is on with a seven-day grace period by default', () => {
+    const config = loadConfig(
+      {
+        ...CHAT,
+        STRIPE_SECRET_KEY: 'sk_test_1',
+        STRIPE_WEBHOOK_SECRET: 'whsec_1',
+        STRIPE_PREMIUM_PRICE_ID: 'price_1',
+      },
+      'all',
+    );
+    expect(billingEnabled(config)).toBe(true);
+    expect(config.PREMIUM_GRACE_DAYS).toBe(7);
+    expect(config.STRIPE_API_URL).toBe('https://api.stripe.com');
   });
 });

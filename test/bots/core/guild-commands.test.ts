@@ -356,6 +356,20 @@ describe('/dota status', () => {
     expect(text).toContain('Premium tier: 1 of 100 active, 0 paused.');
   });
 
+  it('when a premium payment failed, then status carries the grace-period notice beside the tier', async () => {
+    const g = guild();
+    await ctx.db('premium_accounts').insert({
+      platform: 'discord',
+      guild_id: g.id,
+      premium_until: new Date(Date.now() + 86_400_000),
+      notice: 'A premium payment failed on 2026-12-01. Premium holds until 2026-12-08 while Stripe retries the card.',
+    });
+
+    const text = shown(await statusCommand.run(ctx, {}, g.at(g.channel(1))));
+
+    expect(text).toContain('⚠️ A premium payment failed on 2026-12-01. Premium holds until 2026-12-08');
+  });
+
   it('when nothing fails in the guild, then status says all its alerts are delivering', async () => {
     const g = guild();
     await subscribeLeagueCommand.run(ctx, { league: '65041' }, g.at(g.channel(1)));

@@ -1,5 +1,6 @@
 // /dota status: how fresh our data is, whether ingest is healthy, and which of this server's alerts are failing.
 import { entitlementsOf, type Entitlements } from '../../../billing/entitlements.js';
+import { findPremiumAccount } from '../../../billing/premium-accounts.repo.js';
 import {
   COUNT_CAP,
   ingestHealth,
@@ -71,10 +72,18 @@ async function guildField(
 ): Promise<ReplyField> {
   const name = `This ${placeWord(invocation.platform)}'s alerts`;
   const tierName = tier === 'premium' ? 'Premium' : 'Free';
+  // A failed payment or an ended premium: said here too, so whoever looks at the alerts learns why they changed.
+  const account = invocation.guildId
+    ? await findPremiumAccount(ctx.db, { platform: invocation.platform, guildId: invocation.guildId })
+    : undefined;
+  const notice = account?.notice ? [`⚠️ ${account.notice}`] : [];
   if (subscriptions.length === 0)
     return {
       name,
-      value: `No subscriptions (${tierName.toLowerCase()} tier: up to ${subscriptionCap}). \`/dota help\` shows how to add one.`,
+      value: [
+        `No subscriptions (${tierName.toLowerCase()} tier: up to ${subscriptionCap}). \`/dota help\` shows how to add one.`,
+        ...notice,
+      ].join('\n'),
     };
   const now = ctx.clock.now();
   const channels = [...new Set(subscriptions.map((subscription) => subscription.channel_id))];
@@ -88,6 +97,7 @@ async function guildField(
   const paused = subscriptions.filter((subscription) => subscription.paused_at !== null);
   const lines = [
     `${tierName} tier: ${subscriptions.length - paused.length} of ${subscriptionCap} active, ${paused.length} paused.`,
+    ...notice,
     ...paused.map((subscription) => subscriptionLine(subscription, now)),
     ...failures.map(
       (failure) =>
