@@ -18,6 +18,8 @@ export async function up(knex: Knex): Promise<void> {
     t.text('tier_applied').notNullable().defaultTo('free');
     /** Set when premium ended and over-limit subscriptions were paused; shown by /dota premium and status. */
     t.text('notice');
+    /** The notice last posted to the guild's alert channels: each new notice is announced once. */
+    t.text('notice_announced');
     t.timestamp('updated_at', { useTz: true }).notNullable().defaultTo(knex.fn.now());
     t.primary(['platform', 'guild_id']);
     t.unique(['stripe_subscription_id']);

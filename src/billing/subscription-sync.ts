@@ -19,6 +19,8 @@ const ENTITLING = new Set<Stripe.Subscription.Status>(['active', 'trialing', 'pa
 
 const DAY_MS = 86_400_000;
 
+const day = (date: Date): string => date.toISOString().slice(0, 10);
+
 /** The paid period's end; in this API version it lives on the subscription's items. */
 function periodEnd(subscription: Stripe.Subscription): Date | null {
   const ends = subscription.items.data.map((item) => item.current_period_end);
@@ -49,14 +51,16 @@ function entitlement(
     return {
       premium_until: until,
       past_due_since: since,
-      notice: `A premium payment failed on ${day(since)}. Premium holds until ${day(until)} while Stripe retries the card; an admin can update it with /dota premium manage.`,
+      // Once the grace period is over, the notice is the downgrade's (enforceTier), however long Stripe retries.
+      notice:
+        until > now
+          ? `A premium payment failed on ${day(since)}. Premium holds until ${day(until)} while Stripe retries the card; an admin can update it with /dota premium manage.`
+          : row.notice,
     };
   }
   // Ended: enforceTier writes what the downgrade did.
   return { premium_until: null, past_due_since: null, notice: row.notice };
 }
-
-const day = (date: Date): string => date.toISOString().slice(0, 10);
 
 /** Applies the subscription to its guild in `db` (a transaction when the caller also records the event). */
 export async function syncSubscription(

@@ -1,5 +1,6 @@
 // Composition root shared by every entry point: database, Steam client, renderer, scheduler, built once.
 import type { Billing } from '../billing/billing.js';
+import { billingAnnounceJob } from '../billing/announce.job.js';
 import { billingReconcileJob } from '../billing/reconcile.job.js';
 import { systemClock, type Clock } from '../clock.js';
 import type { Config } from '../config.js';
@@ -168,6 +169,7 @@ export async function openRuntime(
     ...INGEST_JOBS,
     ...(notifier ? [notifyDeliverJob] : []),
     ...(billing ? [billingReconcileJob] : []),
+    ...(billing && notifier ? [billingAnnounceJob] : []),
   ];
   const scheduler = createScheduler({
     pool,

@@ -16,6 +16,7 @@ import { createSlackSender } from '../bots/slack/slack-sender.js';
 import { createTokenSeal, parseSealKey } from '../bots/slack/token-seal.js';
 import { billingFromConfig, type Billing } from '../billing/billing.js';
 import { billingPageRoutes } from '../billing/billing-pages.route.js';
+import { billingAnnounceJob } from '../billing/announce.job.js';
 import { billingReconcileJob } from '../billing/reconcile.job.js';
 import { stripeWebhookRoute } from '../billing/stripe-webhook.route.js';
 import { sendJson, startHttpServer, type HttpServer, type Route } from '../http/server.js';
@@ -174,7 +175,10 @@ export async function startService(
 
     await scheduleIngest(runtime.scheduler, config);
     await runtime.scheduler.every('1 minute', notifyDeliverJob, {});
-    if (billing) await runtime.scheduler.every(config.BILLING_RECONCILE_INTERVAL, billingReconcileJob, {});
+    if (billing) {
+      await runtime.scheduler.every(config.BILLING_RECONCILE_INTERVAL, billingReconcileJob, {});
+      await runtime.scheduler.every('1 minute', billingAnnounceJob, {});
+    }
     await runtime.scheduler.start();
     log.info(
       {

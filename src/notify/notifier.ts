@@ -58,6 +58,10 @@ export interface DeliveryTotals {
 export interface Notifier {
   /** Sends every claimable delivery; retried ones wait for a later pass. */
   deliverPending(): Promise<DeliveryTotals>;
+  /** The platforms this process can post to. */
+  platforms: readonly string[];
+  /** Posts one message that is not a match recap (a billing notice); throws what the sender throws. */
+  post(platform: string, destination: Destination, reply: Reply): Promise<void>;
 }
 
 export interface NotifierDeps {
@@ -157,6 +161,12 @@ export function createNotifier(deps: NotifierDeps): Notifier {
   }
 
   return {
+    platforms,
+    async post(platform, destination, reply) {
+      const sender = senders.get(platform);
+      if (!sender) throw new Error(`this process has no ${platform} sender`);
+      await sender.send(destination, reply);
+    },
     async deliverPending() {
       const totals: DeliveryTotals = { sent: 0, failed: 0, retried: 0, skipped: 0 };
       // One render per match per pass, however many channels receive it.
