@@ -3,7 +3,8 @@ import { billingPageRoutes } from '../../src/billing/billing-pages.route.js';
 import { STRIPE_WEBHOOK_PATH, type Billing } from '../../src/billing/billing.js';
 import { createStripe } from '../../src/billing/stripe-client.js';
 import { stripeWebhookRoute } from '../../src/billing/stripe-webhook.route.js';
-import type { CommandContext, Invocation } from '../../src/bots/core/command-context.js';
+import type { CommandContext, CommandSettings, Invocation } from '../../src/bots/core/command-context.js';
+import type { Clock } from '../../src/clock.js';
 import { startStripeStandin, type StripeStandin } from '../../src/fakes/stripe-standin.server.js';
 import { startHttpServer, type HttpServer } from '../../src/http/server.js';
 import { createLogger } from '../../src/log.js';
@@ -36,20 +37,30 @@ export const adminIn = (guildId: string): Invocation => ({
   canManageGuild: true,
 });
 
+/** Our billing on the real SDK, pointed at `standin`; customers return to `publicBaseUrl`. */
+export function standinBilling(
+  standin: StripeStandin,
+  settings: CommandSettings,
+  clock: Clock,
+  publicBaseUrl = 'http://127.0.0.1:1/',
+): Billing {
+  return {
+    stripe: createStripe(standin.secretKey, standin.baseUrl),
+    priceId: standin.priceId,
+    webhookSecret: standin.webhookSecret,
+    publicBaseUrl,
+    sync: { settings, graceDays: 7, log },
+    clock,
+  };
+}
+
 export async function startBillingHarness(): Promise<BillingHarness> {
   const database = await createTestDatabase();
   // Stripe's clock is real time: start the fake one now, so periods and signatures look current.
   const clock = fakeClock(Date.now());
   const standin = await startStripeStandin({ now: () => clock.now() });
   const settings = { freeSubscriptionsPerGuild: FREE_CAP, premiumSubscriptionsPerGuild: 10 };
-  const billing: Billing = {
-    stripe: createStripe(standin.secretKey, standin.baseUrl),
-    priceId: standin.priceId,
-    webhookSecret: standin.webhookSecret,
-    publicBaseUrl: 'http://127.0.0.1:1',
-    sync: { settings, graceDays: 7, log },
-    clock,
-  };
+  const billing = standinBilling(standin, settings, clock);
   const http = await startHttpServer(
     [stripeWebhookRoute(billing, database.db, log), ...billingPageRoutes(billing, database.db, log)],
     0,

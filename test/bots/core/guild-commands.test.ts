@@ -362,7 +362,8 @@ describe('/dota status', () => {
       platform: 'discord',
       guild_id: g.id,
       premium_until: new Date(Date.now() + 86_400_000),
-      notice: 'A premium payment failed on 2026-12-01. Premium holds until 2026-12-08 while Stripe retries the card.',
+      notice:
+        'A premium payment failed on 2026-12-01. Premium holds until 2026-12-08 while Stripe retries the card.',
     });
 
     const text = shown(await statusCommand.run(ctx, {}, g.at(g.channel(1))));
