@@ -44,6 +44,17 @@ describe('buildCommandData', () => {
     expect(playerOption).toMatchObject({ type: ApplicationCommandOptionType.String, required: true });
   });
 
+  it('when /dota premium is registered, then its action is a picker offering only "manage"', () => {
+    const premium = data.options?.find((option) => option.name === 'premium');
+    const action = premium && 'options' in premium ? premium.options?.[0] : undefined;
+    expect(action).toMatchObject({
+      name: 'action',
+      type: ApplicationCommandOptionType.String,
+      required: false,
+      choices: [{ name: 'manage', value: 'manage' }],
+    });
+  });
+
   it('when any name or description is checked, then it fits Discord: names match its pattern in lowercase, descriptions 1–100 chars', () => {
     const nodes = everyNode(data);
     expect(nodes.length).toBeGreaterThan(5);
