@@ -20,6 +20,8 @@ export async function up(knex: Knex): Promise<void> {
     t.text('notice');
     /** The notice last posted to the guild's alert channels: each new notice is announced once. */
     t.text('notice_announced');
+    /** When the subscription copy last applied was read from Stripe: an older copy arriving later is skipped. */
+    t.timestamp('synced_at', { useTz: true });
     t.timestamp('updated_at', { useTz: true }).notNullable().defaultTo(knex.fn.now());
     t.primary(['platform', 'guild_id']);
     t.unique(['stripe_subscription_id']);

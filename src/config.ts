@@ -162,11 +162,10 @@ export const configSchema = z.object({
     .url()
     .default(STRIPE_API)
     .describe('Stripe API origin (protocol, host, port); a stand-in in tests and the demo.'),
-  PUBLIC_BASE_URL: z
-    .url()
-    .default('http://localhost:8080')
+  PUBLIC_BASE_URL: optionalSecret
+    .pipe(z.url().optional())
     .describe(
-      "This service's public origin: Checkout and the billing portal send customers back to its /billing pages.",
+      "This service's public URL (e.g. https://ddd.example.org): Checkout and the billing portal send customers back to its billing/ pages. Required with STRIPE_SECRET_KEY.",
     ),
   PREMIUM_GRACE_DAYS: z.coerce
     .number()
@@ -222,7 +221,7 @@ const SLACK_OAUTH_KEYS = [
   'SLACK_TOKEN_ENCRYPTION_KEY',
 ] as const;
 
-const STRIPE_KEYS = ['STRIPE_WEBHOOK_SECRET', 'STRIPE_PREMIUM_PRICE_ID'] as const;
+const STRIPE_KEYS = ['STRIPE_WEBHOOK_SECRET', 'STRIPE_PREMIUM_PRICE_ID', 'PUBLIC_BASE_URL'] as const;
 
 function isMissing(value: unknown): boolean {
   return value === undefined || (Array.isArray(value) && value.length === 0);

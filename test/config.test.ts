@@ -250,7 +250,7 @@ describe('Stripe settings', () => {
 
   it('when the secret key is set alone, then all fails naming the webhook secret and the price', () => {
     const error = failure({ ...CHAT, STRIPE_SECRET_KEY: 'sk_test_1' }, 'all');
-    expect(error.message).toMatch(/STRIPE_WEBHOOK_SECRET, STRIPE_PREMIUM_PRICE_ID$/);
+    expect(error.message).toMatch(/STRIPE_WEBHOOK_SECRET, STRIPE_PREMIUM_PRICE_ID, PUBLIC_BASE_URL$/);
     expect(error.message).not.toContain('sk_test_1');
   });
 
@@ -261,6 +261,7 @@ describe('Stripe settings', () => {
         STRIPE_SECRET_KEY: 'sk_test_1',
         STRIPE_WEBHOOK_SECRET: 'whsec_1',
         STRIPE_PREMIUM_PRICE_ID: 'price_1',
+        PUBLIC_BASE_URL: 'https://ddd.example.org/bot',
       },
       'all',
     );

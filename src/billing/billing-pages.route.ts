@@ -4,6 +4,8 @@ import type { Route } from '../http/server.js';
 import type { Logger } from '../log.js';
 import type { Db } from '../store/db.js';
 import { BILLING_CANCEL_PATH, BILLING_RETURN_PATH, BILLING_SUCCESS_PATH, type Billing } from './billing.js';
+import { findPremiumAccount } from './premium-accounts.repo.js';
+import { idOf } from './stripe-ref.js';
 import { fetchSubscription, unlessMissing } from './stripe-event.js';
 import { syncSubscription } from './subscription-sync.js';
 
@@ -35,9 +37,9 @@ async function successPage(
       'No checkout session',
       'This page is where Stripe Checkout returns; open it from the /dota premium link.',
     ];
+  const fetchedAt = new Date(billing.clock.now());
   const session = await unlessMissing(billing.stripe.checkout.sessions.retrieve(sessionId));
-  const subscriptionId =
-    typeof session?.subscription === 'string' ? session.subscription : session?.subscription?.id;
+  const subscriptionId = session?.subscription && idOf(session.subscription);
   if (!session || session.status !== 'complete' || !subscriptionId)
     return [
       404,
@@ -45,12 +47,17 @@ async function successPage(
       'Stripe has no completed checkout with this id. Run /dota premium again to get a new link.',
     ];
   const subscription = await fetchSubscription(billing, subscriptionId);
+  const now = new Date(billing.clock.now());
   const guild =
     subscription &&
-    (await db.transaction((trx) =>
-      syncSubscription(trx, billing.sync, subscription, new Date(billing.clock.now())),
-    ));
-  if (!guild) return [404, 'Checkout not completed', 'The subscription for this checkout was not found.'];
+    (await db.transaction((trx) => syncSubscription(trx, billing.sync, subscription, { fetchedAt, now })));
+  const account = guild && (await findPremiumAccount(db, guild));
+  if (!account?.premium_until || account.premium_until <= now)
+    return [
+      202,
+      'Payment received',
+      'Stripe has not confirmed the subscription yet. Premium applies as soon as it does; /dota status shows the tier.',
+    ];
   return [
     200,
     'Premium is active',
@@ -65,7 +72,17 @@ export function billingPageRoutes(billing: Billing, db: Db, log: Logger): Route[
       path: BILLING_SUCCESS_PATH,
       async handler(request, response) {
         const sessionId = new URL(request.url ?? '/', 'http://local').searchParams.get('session_id');
-        const [status, title, body] = await successPage(billing, db, sessionId);
+        // Stripe unreachable: the customer still gets a page; the webhook or the reconcile job applies it later.
+        const [status, title, body] = await successPage(billing, db, sessionId).catch(
+          (error: unknown): [number, string, string] => {
+            log.error({ err: error, sessionId }, 'billing success page could not reach Stripe');
+            return [
+              502,
+              'Payment received',
+              'We could not reach Stripe just now. Premium applies within the hour.',
+            ];
+          },
+        );
         if (status !== 200)
           log.warn({ sessionId, status }, 'billing success page without a completed checkout');
         sendPage(response, status, title, body);

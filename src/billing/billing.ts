@@ -24,8 +24,11 @@ export const BILLING_CANCEL_PATH = '/billing/cancel';
 export const BILLING_RETURN_PATH = '/billing/return';
 export const STRIPE_WEBHOOK_PATH = '/stripe/webhook';
 
-export const billingUrl = (billing: Billing, path: string): string =>
-  new URL(path, billing.publicBaseUrl).toString();
+/** `path` below the public URL, keeping any path the operator's URL has (a bot served under /ddd/). */
+export function billingUrl(billing: Billing, path: string): string {
+  const base = billing.publicBaseUrl.endsWith('/') ? billing.publicBaseUrl : `${billing.publicBaseUrl}/`;
+  return new URL(path.replace(/^\//, ''), base).toString();
+}
 
 /** The service's Billing from config, or undefined when the operator does not sell premium. */
 export function billingFromConfig(
@@ -42,7 +45,7 @@ export function billingFromConfig(
     stripe: createStripe(required(config.STRIPE_SECRET_KEY, 'STRIPE_SECRET_KEY'), config.STRIPE_API_URL),
     priceId: required(config.STRIPE_PREMIUM_PRICE_ID, 'STRIPE_PREMIUM_PRICE_ID'),
     webhookSecret: required(config.STRIPE_WEBHOOK_SECRET, 'STRIPE_WEBHOOK_SECRET'),
-    publicBaseUrl: config.PUBLIC_BASE_URL,
+    publicBaseUrl: required(config.PUBLIC_BASE_URL, 'PUBLIC_BASE_URL'),
     sync: { settings, graceDays: config.PREMIUM_GRACE_DAYS, log },
     clock: systemClock,
   };

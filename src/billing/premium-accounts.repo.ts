@@ -13,8 +13,19 @@ export interface PremiumAccountRow {
   past_due_since: Date | null;
   tier_applied: 'free' | 'premium';
   notice: string | null;
+  /** When the subscription copy last applied was read from Stripe; older copies are skipped. */
+  synced_at: Date | null;
   updated_at: Date;
 }
+
+/** Stripe statuses a subscription never leaves; any other is live (paid, retrying a card, awaiting payment). */
+const ENDED_STATUSES = ['canceled', 'incomplete_expired'] as const;
+
+/** The account holds a subscription that has not ended: a new Checkout would make a second one. */
+export const hasLiveSubscription = (row: PremiumAccountRow | undefined): boolean =>
+  Boolean(
+    row?.stripe_subscription_id && row.status && !(ENDED_STATUSES as readonly string[]).includes(row.status),
+  );
 
 const key = (guild: GuildRef) => ({ platform: guild.platform, guild_id: guild.guildId });
 
@@ -53,7 +64,9 @@ export async function knownSubscriptionIds(db: Db): Promise<string[]> {
   const rows = await db<PremiumAccountRow>('premium_accounts')
     .whereNotNull('stripe_subscription_id')
     // Ended subscriptions cannot change again: reading them every run would grow with every churned guild.
-    .whereRaw(`coalesce(status, '') NOT IN ('canceled', 'incomplete_expired')`)
+    .whereRaw(`coalesce(status, '') NOT IN (${ENDED_STATUSES.map(() => '?').join(', ')})`, [
+      ...ENDED_STATUSES,
+    ])
     .select('stripe_subscription_id');
   return rows.flatMap((row) => (row.stripe_subscription_id ? [row.stripe_subscription_id] : []));
 }

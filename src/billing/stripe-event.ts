@@ -2,6 +2,7 @@
 import Stripe from 'stripe';
 import type { Db } from '../store/db.js';
 import type { Billing } from './billing.js';
+import { idOf } from './stripe-ref.js';
 import { syncSubscription } from './subscription-sync.js';
 
 export type EventOutcome = 'applied' | 'duplicate' | 'ignored';
@@ -19,9 +20,6 @@ const HANDLED = new Set([
 ]);
 
 type Reference = string | { id: string } | null | undefined;
-
-const idOf = (value: Reference): string | undefined =>
-  typeof value === 'string' ? value : (value?.id ?? undefined);
 
 /**
  * The subscription an event is about. Invoices name it under `parent.subscription_details` since API 2025-03-31
@@ -64,6 +62,7 @@ export async function applyStripeEvent(billing: Billing, db: Db, event: Stripe.E
   if (!HANDLED.has(event.type)) return 'ignored';
   if (await db('stripe_events').where({ id: event.id }).first('id')) return 'duplicate';
   const subscriptionId = subscriptionIdOf(event);
+  const fetchedAt = new Date(billing.clock.now());
   const subscription = subscriptionId ? await fetchSubscription(billing, subscriptionId) : undefined;
   return db.transaction(async (trx) => {
     const stored = await trx('stripe_events')
@@ -74,7 +73,10 @@ export async function applyStripeEvent(billing: Billing, db: Db, event: Stripe.E
     // A concurrent delivery of the same event got here first.
     if (stored.length === 0) return 'duplicate';
     if (!subscription) return 'ignored';
-    const guild = await syncSubscription(trx, billing.sync, subscription, new Date(billing.clock.now()));
+    const guild = await syncSubscription(trx, billing.sync, subscription, {
+      fetchedAt,
+      now: new Date(billing.clock.now()),
+    });
     return guild ? 'applied' : 'ignored';
   });
 }

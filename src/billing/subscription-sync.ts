@@ -5,6 +5,7 @@ import type { Logger } from '../log.js';
 import type { Db } from '../store/db.js';
 import { guildFromMetadata, type GuildRef } from './guild-ref.js';
 import { lockPremiumAccount, updatePremiumAccount, type PremiumAccountRow } from './premium-accounts.repo.js';
+import { idOf } from './stripe-ref.js';
 import { applyTierChange } from './tier-change.js';
 
 export interface BillingSyncDeps {
@@ -18,17 +19,15 @@ export interface BillingSyncDeps {
 const ENTITLING = new Set<Stripe.Subscription.Status>(['active', 'trialing', 'past_due']);
 
 const DAY_MS = 86_400_000;
+const RENEWAL_SLACK_MS = DAY_MS;
 
-const day = (date: Date): string => date.toISOString().slice(0, 10);
+/** `2026-12-05`: how notices name a day. */
+export const isoDay = (date: Date): string => date.toISOString().slice(0, 10);
 
 /** The paid period's end; in this API version it lives on the subscription's items. */
 function periodEnd(subscription: Stripe.Subscription): Date | null {
   const ends = subscription.items.data.map((item) => item.current_period_end);
   return ends.length > 0 ? new Date(Math.max(...ends) * 1000) : null;
-}
-
-function idOf(value: string | { id: string } | null): string | null {
-  return typeof value === 'string' ? value : (value?.id ?? null);
 }
 
 /**
@@ -43,7 +42,13 @@ function entitlement(
   graceDays: number,
 ): Pick<PremiumAccountRow, 'premium_until' | 'past_due_since' | 'notice'> {
   if (subscription.status === 'active' || subscription.status === 'trialing') {
-    return { premium_until: periodEnd(subscription), past_due_since: null, notice: null };
+    const end = periodEnd(subscription);
+    // The renewal's webhook comes after the period ends: a day's slack keeps the guild premium meanwhile.
+    return {
+      premium_until: end && new Date(end.getTime() + RENEWAL_SLACK_MS),
+      past_due_since: null,
+      notice: null,
+    };
   }
   if (subscription.status === 'past_due') {
     const since = row.past_due_since ?? now;
@@ -54,7 +59,7 @@ function entitlement(
       // Once the grace period is over, the notice is the downgrade's (enforceTier), however long Stripe retries.
       notice:
         until > now
-          ? `A premium payment failed on ${day(since)}. Premium holds until ${day(until)} while Stripe retries the card; an admin can update it with /dota premium manage.`
+          ? `A premium payment failed on ${isoDay(since)}. Premium holds until ${isoDay(until)} while Stripe retries the card; an admin can update it with /dota premium manage.`
           : row.notice,
     };
   }
@@ -62,12 +67,22 @@ function entitlement(
   return { premium_until: null, past_due_since: null, notice: row.notice };
 }
 
-/** Applies the subscription to its guild in `db` (a transaction when the caller also records the event). */
+/** When a copy of the subscription was read from Stripe (before the request), and the time to judge it at. */
+export interface SyncTimes {
+  fetchedAt: Date;
+  now: Date;
+}
+
+/**
+ * Applies the subscription to its guild in `db` (a transaction: the guild's row stays locked until it ends).
+ * A copy read before the one already applied is older news (two webhooks, or a reconcile page read before a
+ * webhook landed) and is skipped.
+ */
 export async function syncSubscription(
   db: Db,
   deps: BillingSyncDeps,
   subscription: Stripe.Subscription,
-  now: Date,
+  { fetchedAt, now }: SyncTimes,
 ): Promise<GuildRef | undefined> {
   const guild = guildFromMetadata(subscription.metadata);
   if (!guild) {
@@ -75,12 +90,22 @@ export async function syncSubscription(
     return undefined;
   }
   const row = await lockPremiumAccount(db, guild);
-  // A guild that bought again keeps its new subscription: the old one's cancellation must not end it.
   const other = row.stripe_subscription_id !== null && row.stripe_subscription_id !== subscription.id;
+  if (!other && row.synced_at !== null && row.synced_at > fetchedAt) return guild;
+  // A guild that bought again keeps its new subscription: the old one's cancellation must not end it.
   if (other && !ENTITLING.has(subscription.status)) return guild;
+  // Two live subscriptions (two admins paid at once): keep the first, so events do not swap them back and forth.
+  if (other && row.status !== null && ENTITLING.has(row.status)) {
+    deps.log.warn(
+      { guild, kept: row.stripe_subscription_id, second: subscription.id },
+      'guild has two live stripe subscriptions: the second grants nothing, refund or cancel it in Stripe',
+    );
+    return guild;
+  }
   await updatePremiumAccount(db, guild, {
+    synced_at: fetchedAt,
     stripe_subscription_id: subscription.id,
-    stripe_customer_id: idOf(subscription.customer),
+    stripe_customer_id: idOf(subscription.customer) ?? null,
     status: subscription.status,
     price_id: subscription.items.data[0]?.price.id ?? null,
     ...entitlement(subscription, row, now, deps.graceDays),
@@ -97,7 +122,7 @@ export async function enforceTier(db: Db, deps: BillingSyncDeps, guild: GuildRef
   const { paused, resumed } = await applyTierChange(db, guild, tier, deps.settings);
   const notice =
     tier === 'free'
-      ? `Premium ended on ${day(now)} (${row.status ?? 'no subscription'})` +
+      ? `Premium ended on ${isoDay(now)} (${row.status ?? 'no subscription'})` +
         (paused > 0
           ? `: ${paused} alert(s) over the free tier's ${deps.settings.freeSubscriptionsPerGuild} were paused, none deleted.`
           : '.') +

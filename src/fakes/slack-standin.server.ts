@@ -2,6 +2,7 @@
 
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { readBody } from './read-capped-body.js';
 import { listen } from '../http/listen.js';
 import type { MethodResult, MethodSpec, StandinCore } from './slack-standin/core.js';
 import { OAuthFlow } from './slack-standin/oauth.js';
@@ -22,7 +23,6 @@ import {
   bearerToken,
   mediaType,
   parseArgs,
-  readBody,
   sendJson,
   sendText,
 } from './slack-standin/wire.js';

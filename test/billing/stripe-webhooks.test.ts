@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { entitlementsOf } from '../../src/billing/entitlements.js';
 import { findPremiumAccount } from '../../src/billing/premium-accounts.repo.js';
 import { reconcileBilling } from '../../src/billing/reconcile.js';
+import { syncSubscription } from '../../src/billing/subscription-sync.js';
 import { premiumCommand } from '../../src/bots/core/commands/premium.command.js';
 import { adminIn, FREE_CAP, startBillingHarness, type BillingHarness } from '../support/billing-harness.js';
 
@@ -103,8 +104,11 @@ describe('Checkout', () => {
       ['invoice.paid', 200],
     ]);
     expect(await tierOf(guildId)).toBe('premium');
-    const { reply } = await askForPremium(guildId);
-    expect(reply.title).toBe('Premium is active');
+    // A paying guild is sent to manage its subscription, never to a second Checkout.
+    const { reply, sessionId } = await askForPremium(guildId);
+    expect(reply.text).toMatch(/has premium until \d{4}-\d{2}-\d{2}/);
+    expect(reply.url).toMatch(/\/portal\/bps_/);
+    expect(sessionId).toBeUndefined();
   });
 
   it('when the success page is opened before any webhook arrives, then it applies the subscription from Stripe at once', async () => {
@@ -136,6 +140,13 @@ describe('Checkout', () => {
     expect(never.reply.text).toContain('`/dota premium` starts it');
 
     await expect(askForPremium(guildId, 'refund')).rejects.toMatchObject({ code: 'bad_input' });
+  });
+
+  it('when the operator has not set up Stripe, then /dota premium says premium is not offered instead of failing', async () => {
+    const reply = await premiumCommand.run({ ...h.ctx, billing: undefined }, {}, adminIn(nextGuild()));
+
+    expect(reply.title).toBe('Premium is not offered here');
+    expect(reply.url).toBeUndefined();
   });
 });
 
@@ -181,6 +192,38 @@ describe('webhook delivery', () => {
 
     expect(late.status).toBe(200);
     expect(await tierOf(guildId)).toBe('free');
+  });
+
+  it('when a copy of the subscription read earlier is applied after a newer one, then it changes nothing', async () => {
+    const { guildId, subscriptionId } = await premiumGuild();
+    const readEarlier = new Date(h.clock.now());
+    const activeCopy = await h.billing.stripe.subscriptions.retrieve(subscriptionId);
+    await h.clock.sleep(1000);
+    await h.standin.updateSubscription(subscriptionId, { status: 'canceled' }, { send: false });
+    const readLater = new Date(h.clock.now());
+    const canceledCopy = await h.billing.stripe.subscriptions.retrieve(subscriptionId);
+    const apply = (copy: typeof activeCopy, fetchedAt: Date) =>
+      h.database.db.transaction((trx) =>
+        syncSubscription(trx, h.billing.sync, copy, { fetchedAt, now: new Date(h.clock.now()) }),
+      );
+
+    await apply(canceledCopy, readLater);
+    await apply(activeCopy, readEarlier);
+
+    expect(await tierOf(guildId)).toBe('free');
+  });
+
+  it('when two admins pay two Checkouts for one guild, then the first subscription is kept and the second grants nothing', async () => {
+    const guildId = nextGuild();
+    const first = await askForPremium(guildId);
+    const second = await askForPremium(guildId);
+    const paidFirst = await h.standin.completeCheckout(first.sessionId!);
+    await h.standin.completeCheckout(second.sessionId!);
+    await reconcileBilling(h.billing, h.database.db);
+
+    const account = await findPremiumAccount(h.database.db, { platform: 'discord', guildId });
+    expect(account?.stripe_subscription_id).toBe(paidFirst.subscription.id);
+    expect(await tierOf(guildId)).toBe('premium');
   });
 
   it.each([
@@ -235,8 +278,11 @@ describe('payment failure and downgrade', () => {
     expect(
       Number((await h.database.db('subscriptions').where({ guild_id: guildId }).count({ n: '*' }))[0]?.n),
     ).toBe(FREE_CAP + 3);
-    const { reply } = await askForPremium(guildId);
+    // Stripe still retries the card: the admin is sent to fix it in the portal, not to buy a second subscription.
+    const { reply, sessionId } = await askForPremium(guildId);
     expect(reply.text).toMatch(/3 alert\(s\) over the free tier's 2 were paused, none deleted/);
+    expect(reply.text).toContain('subscription is past_due');
+    expect(sessionId).toBeUndefined();
 
     // The card works again: renewed, and the paused alerts come back.
     const renewedUntil = Math.floor(h.clock.now() / 1000) + 30 * 86_400;

@@ -1,5 +1,5 @@
-// Slack stand-in: reading Web API arguments the ways Slack accepts them and answering in Slack's envelope.
-import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
+// Slack stand-in: the wire format — Slack's JSON envelopes and form bodies.
+import type { IncomingHttpHeaders, ServerResponse } from 'node:http';
 
 /** A Web API refusal: HTTP 200 with `{ ok: false, error, ...extra }`, as Slack answers every API error. */
 export class SlackApiError extends Error {
@@ -23,18 +23,6 @@ export function isRecord(value: unknown): value is Record<string, unknown> {
 
 export function mediaType(headers: IncomingHttpHeaders): string {
   return (headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
-}
-
-/** Reads the whole body; undefined once it passes `maxBytes` (the rest is drained so the client sees an answer). */
-export async function readBody(request: IncomingMessage, maxBytes: number): Promise<Buffer | undefined> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of request) {
-    const buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk));
-    size += buffer.length;
-    if (size <= maxBytes) chunks.push(buffer);
-  }
-  return size > maxBytes ? undefined : Buffer.concat(chunks);
 }
 
 /** Parses multipart/form-data with undici's parser (what fetch uses), so boundaries and quoting match clients. */

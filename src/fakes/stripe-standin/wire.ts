@@ -1,6 +1,6 @@
 // Stripe stand-in: Stripe's error envelope, ids, and reading and answering HTTP the way the API does.
 import { randomBytes } from 'node:crypto';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ServerResponse } from 'node:http';
 import type { FormValue } from './form.js';
 
 export type StripeErrorType = 'invalid_request_error' | 'idempotency_error' | 'api_error';
@@ -93,18 +93,6 @@ export function metadataParam(value: FormValue | undefined, param: string): Reco
     if (item !== '') metadata[key] = item;
   }
   return metadata;
-}
-
-/** Reads the whole body; undefined once it passes `maxBytes` (the rest is drained so the client sees an answer). */
-export async function readBody(request: IncomingMessage, maxBytes: number): Promise<Buffer | undefined> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of request) {
-    const buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk));
-    size += buffer.length;
-    if (size <= maxBytes) chunks.push(buffer);
-  }
-  return size > maxBytes ? undefined : Buffer.concat(chunks);
 }
 
 export function sendJson(

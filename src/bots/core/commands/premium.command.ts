@@ -1,7 +1,8 @@
 // /dota premium [manage]: a Checkout link for this server or workspace, or its billing portal; admins only.
 import { checkoutUrl, portalUrl } from '../../../billing/checkout.js';
 import { premiumAdds } from '../../../billing/entitlements.js';
-import { findPremiumAccount } from '../../../billing/premium-accounts.repo.js';
+import { findPremiumAccount, hasLiveSubscription } from '../../../billing/premium-accounts.repo.js';
+import { isoDay } from '../../../billing/subscription-sync.js';
 import { AppError } from '../../../errors.js';
 import { defineCommand } from '../command.js';
 import { placeWord } from '../platform-words.js';
@@ -9,7 +10,6 @@ import type { Reply } from '../reply.js';
 import { requireGuild } from '../subscription-targets.js';
 
 const MANAGE = 'manage';
-const day = (date: Date): string => date.toISOString().slice(0, 10);
 
 export const premiumCommand = defineCommand({
   path: ['premium'],
@@ -34,7 +34,6 @@ export const premiumCommand = defineCommand({
       throw new AppError('bad_input', `unknown premium action ${args.action}`, {
         userMessage: `\`${args.action}\` is not a premium action. Type \`/dota premium\` for a checkout link or \`/dota premium manage\` for billing.`,
       });
-    const adds = premiumAdds(ctx.settings, place).map((line) => `• ${line}`);
     if (!ctx.billing)
       return {
         title: 'Premium is not offered here',
@@ -44,42 +43,39 @@ export const premiumCommand = defineCommand({
     const billing = ctx.billing;
     const account = await findPremiumAccount(ctx.db, guild);
     const notice = account?.notice ? [`⚠️ ${account.notice}`] : [];
-    if (action === MANAGE) {
-      const url = await portalUrl(billing, ctx.db, guild);
-      return url
-        ? {
-            title: 'Manage premium',
-            url,
-            text: [
-              `[Open the billing portal](${url}) to change the card, see invoices or cancel.`,
-              ...notice,
-            ].join('\n'),
-            ephemeral: true,
-          }
-        : {
-            text: `This ${place} has never had premium, so there is no billing to manage. \`/dota premium\` starts it.`,
-            ephemeral: true,
-          };
-    }
+    const customer = account?.stripe_customer_id;
     const until = account?.premium_until;
-    if (until && until.getTime() > billing.clock.now())
+    const active = until !== null && until !== undefined && until.getTime() > billing.clock.now();
+    // A subscription that has not ended (even one Stripe is still retrying) is managed, never bought twice.
+    if (customer && (action === MANAGE || active || hasLiveSubscription(account))) {
+      const url = await portalUrl(billing, customer);
+      const state = active
+        ? `This ${place} has premium until ${isoDay(until)}.`
+        : `This ${place}'s subscription is ${account.status ?? 'not active'}: update the card to bring premium back.`;
       return {
-        title: 'Premium is active',
+        title: 'Manage premium',
+        url,
         text: [
-          `This ${place} has premium until ${day(until)} (renews automatically unless cancelled).`,
+          state,
           ...notice,
-          '`/dota premium manage` changes the card, shows invoices or cancels.',
+          `[Open the billing portal](${url}) to change the card, see invoices or cancel.`,
         ].join('\n'),
         ephemeral: true,
       };
-    const url = await checkoutUrl(billing, ctx.db, guild, invocation.userId);
+    }
+    if (action === MANAGE)
+      return {
+        text: `This ${place} has never had premium, so there is no billing to manage. \`/dota premium\` starts it.`,
+        ephemeral: true,
+      };
+    const url = await checkoutUrl(billing, guild, invocation.userId, customer);
     return {
       title: 'Get premium',
       url,
       text: [
         ...notice,
         `Premium adds, for the whole ${place}:`,
-        ...adds,
+        ...premiumAdds(ctx.settings, place).map((line) => `• ${line}`),
         `[Subscribe with Stripe Checkout](${url}). It applies here as soon as the payment completes.`,
       ].join('\n'),
       ephemeral: true,
