@@ -122,6 +122,9 @@ describe('league recaps to Slack', () => {
     const claimed = await claimDeliveries(database.db, 10, ['slack']);
     const byChannel = new Map(claimed.map((row) => [row.channel_id, row]));
     const posted = byChannel.get('C0POSTED01') as DeliveryRow;
+    // The claim is backdated 3 minutes below so that it goes stale; its post is dated with it, as a real crash's
+    // post follows its claim within seconds (the takeover reads history around the claim).
+    slackClockAhead = -180_000;
     const first = await slackSender().send(
       {
         channelId: posted.channel_id,
@@ -132,6 +135,7 @@ describe('league recaps to Slack', () => {
       },
       { text: 'the recap the first notifier sent', image: await recapImage() },
     );
+    slackClockAhead = 0;
     // Its claims go stale (the ledger's 2 minutes), so a new process may take them over.
     await database.db('deliveries').update({ claimed_at: database.db.raw(`now() - interval '3 minutes'`) });
 
