@@ -27,7 +27,7 @@ type Reference = string | { id: string } | null | undefined;
  */
 export function subscriptionIdOf(event: Stripe.Event): string | undefined {
   const object = event.data.object as unknown as Record<string, unknown>;
-  if (event.type.startsWith('customer.subscription.')) return idOf(object.id as string);
+  if (event.type.startsWith('customer.subscription.')) return object.id as string;
   if (event.type === 'checkout.session.completed') return idOf(object.subscription as Reference);
   if (event.type.startsWith('invoice.')) {
     const parent = object.parent as

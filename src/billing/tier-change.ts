@@ -5,6 +5,12 @@ import type { Db } from '../store/db.js';
 import type { GuildKey } from '../store/subscriptions.repo.js';
 import { entitlementsFor, type Tier } from './entitlements.js';
 
+/** Both directions go oldest first: the oldest keep delivering on a downgrade and come back first on renewal. */
+const OLDEST_FIRST = [
+  { column: 'created_at', order: 'asc' as const },
+  { column: 'id', order: 'asc' as const },
+];
+
 /** Every over-cap pause reason starts with this; resuming matches it, so a changed cap still finds older pauses. */
 export const OVER_FREE_CAP_REASON_PREFIX = 'Premium ended:';
 
@@ -35,10 +41,7 @@ export async function applyTierChange(
     if (tier === 'free') {
       const overCap = await ofGuild()
         .whereNull('paused_at')
-        .orderBy([
-          { column: 'created_at', order: 'asc' },
-          { column: 'id', order: 'asc' },
-        ])
+        .orderBy(OLDEST_FIRST)
         .offset(cap)
         .pluck<number[]>('id');
       if (overCap.length === 0) return { paused: 0, resumed: 0 };
@@ -53,10 +56,7 @@ export async function applyTierChange(
     const toResume = await ofGuild()
       .whereNotNull('paused_at')
       .whereLike('pause_reason', `${OVER_FREE_CAP_REASON_PREFIX}%`)
-      .orderBy([
-        { column: 'created_at', order: 'asc' },
-        { column: 'id', order: 'asc' },
-      ])
+      .orderBy(OLDEST_FIRST)
       .limit(room)
       .pluck<number[]>('id');
     if (toResume.length === 0) return { paused: 0, resumed: 0 };

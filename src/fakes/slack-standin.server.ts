@@ -2,7 +2,7 @@
 
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { readBody } from './read-capped-body.js';
+import { readBody, sendJson } from './standin-http.js';
 import { listen } from '../http/listen.js';
 import type { MethodResult, MethodSpec, StandinCore } from './slack-standin/core.js';
 import { OAuthFlow } from './slack-standin/oauth.js';
@@ -18,14 +18,7 @@ import {
 import { ResponseUrls, type ResponseUrlContext } from './slack-standin/response-urls.js';
 import { UploadFlow } from './slack-standin/uploads.js';
 import { webApiMethods } from './slack-standin/web-api.js';
-import {
-  SlackApiError,
-  bearerToken,
-  mediaType,
-  parseArgs,
-  sendJson,
-  sendText,
-} from './slack-standin/wire.js';
+import { SlackApiError, bearerToken, mediaType, parseArgs, sendText } from './slack-standin/wire.js';
 import {
   SlackWorld,
   slackId,

@@ -17,8 +17,8 @@ import {
 import type { StandinSubscription } from './stripe-standin/objects.js';
 import { checkoutPage, notFoundPage, portalPage } from './stripe-standin/pages.js';
 import { WebhookSender, type SendOptions, type WebhookDelivery } from './stripe-standin/webhooks.js';
-import { readBody } from './read-capped-body.js';
-import { StripeApiError, sendHtml, sendJson, stripeId } from './stripe-standin/wire.js';
+import { readBody, sendJson } from './standin-http.js';
+import { StripeApiError, sendHtml, stripeId } from './stripe-standin/wire.js';
 import { StripeWorld, type SubscriptionSeed } from './stripe-standin/world.js';
 
 export type { StandinEvent } from './stripe-standin/events.js';

@@ -73,7 +73,7 @@ describe('slack stand-in web API', () => {
 
     const result = await clientFor(standin, workspace.botToken).auth.test();
 
-    expect(workspace.botToken).toMatch(/^xoxb-\d+-\d+-\w+/);
+    expect(workspace.botToken).toMatch(/^xoxb-\d{12}-\d{13}-[A-Za-z0-9]{24}$/);
     expect(result).toMatchObject({
       ok: true,
       team: 'Roshan Pit',

@@ -69,19 +69,24 @@ export interface TeamState {
 }
 
 const ID_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
+const SECRET_ALPHABET = `${ID_ALPHABET}abcdefghijklmnopqrstuvwxyz`;
+
+function randomFrom(alphabet: string, length: number): string {
+  return Array.from(randomBytes(length), (byte) => alphabet[byte % alphabet.length]).join('');
+}
 
 /** A Slack-looking id: a type letter (T, C, U, B, F, D…) and 10 upper-case alphanumerics. */
 export function slackId(prefix: string): string {
-  return prefix + Array.from(randomBytes(10), (byte) => ID_ALPHABET[byte % ID_ALPHABET.length]).join('');
+  return prefix + randomFrom(ID_ALPHABET, 10);
 }
 
 function digits(length: number): string {
   return Array.from(randomBytes(length), (byte) => String(byte % 10)).join('');
 }
 
-/** `xoxb-<team number>-<bot number>-<24 chars>`, the shape of a real bot token. */
+/** `xoxb-<team number>-<bot number>-<24 alphanumerics>`, the shape of a real bot token (no `-` inside a part). */
 function botTokenFor(): string {
-  return `xoxb-${digits(12)}-${digits(13)}-${randomBytes(18).toString('base64url').slice(0, 24)}`;
+  return `xoxb-${digits(12)}-${digits(13)}-${randomFrom(SECRET_ALPHABET, 24)}`;
 }
 
 export function tsToMicros(ts: string): bigint | undefined {

@@ -1,5 +1,5 @@
-// Stand-ins read request bodies whole but bounded, draining the rest so the client still gets an answer.
-import type { IncomingMessage } from 'node:http';
+// HTTP plumbing the stand-ins share: bounded body reads that still answer, and JSON replies.
+import type { IncomingMessage, ServerResponse } from 'node:http';
 
 /** Reads the whole body; undefined once it passes `maxBytes` (the rest is drained so the client sees an answer). */
 export async function readBody(request: IncomingMessage, maxBytes: number): Promise<Buffer | undefined> {
@@ -11,4 +11,19 @@ export async function readBody(request: IncomingMessage, maxBytes: number): Prom
     if (size <= maxBytes) chunks.push(buffer);
   }
   return size > maxBytes ? undefined : Buffer.concat(chunks);
+}
+
+export function sendJson(
+  response: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
+  const text = JSON.stringify(body);
+  response.writeHead(status, {
+    'Content-Type': 'application/json; charset=utf-8',
+    'Content-Length': String(Buffer.byteLength(text)),
+    ...headers,
+  });
+  response.end(text);
 }
