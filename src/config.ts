@@ -182,6 +182,14 @@ export const configSchema = z.object({
       'How often every subscription is re-read from Stripe, correcting what a missed webhook left behind.',
     ),
   HTTP_PORT: z.coerce.number().int().min(0).max(65535).default(8080).describe('Port of the HTTP server.'),
+  SHUTDOWN_DEADLINE_MS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .default(20_000)
+    .describe(
+      "On SIGTERM, how long running jobs and sends may take to finish before the process exits anyway (keep it under the orchestrator's kill timeout).",
+    ),
   LOG_LEVEL: z
     .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
     .default('info')
@@ -202,13 +210,17 @@ export const configSchema = z.object({
 
 export type Config = z.infer<typeof configSchema>;
 
+/** What a long-running process does (`ddd start --role`); each role's parts are listed in service-roles.ts. */
+export type ServiceRole = 'worker' | 'discord' | 'slack' | 'web' | 'all';
+
 /** A process role decides which secrets must be present. */
-export type Role = 'worker' | 'discord' | 'slack' | 'all' | 'cli';
+export type Role = ServiceRole | 'cli';
 
 const REQUIRED_BY_ROLE: Record<Role, readonly (keyof Config)[]> = {
   worker: ['STEAM_API_KEYS'],
   discord: [],
   slack: [],
+  web: [],
   all: ['STEAM_API_KEYS'],
   cli: [],
 };
@@ -244,8 +256,9 @@ export function discordEnabled(config: Config): boolean {
 }
 
 function missingChatKeys(config: Config, role: Role): (keyof Config)[] {
-  const wantsSlack = role === 'slack' || (role === 'all' && slackMode(config) !== 'off');
-  const wantsDiscord = role === 'discord' || (role === 'all' && (discordEnabled(config) || !wantsSlack));
+  const servesAll = role === 'all' || role === 'web';
+  const wantsSlack = role === 'slack' || (servesAll && slackMode(config) !== 'off');
+  const wantsDiscord = role === 'discord' || (servesAll && (discordEnabled(config) || !wantsSlack));
   const missing: (keyof Config)[] = [];
   if (wantsDiscord) {
     missing.push(...DISCORD_KEYS.filter((key) => !config[key]));
@@ -255,7 +268,7 @@ function missingChatKeys(config: Config, role: Role): (keyof Config)[] {
     if (!config.SLACK_SIGNING_SECRET) missing.push('SLACK_SIGNING_SECRET');
     if (!config.SLACK_BOT_TOKEN) missing.push(...SLACK_OAUTH_KEYS.filter((key) => !config[key]));
   }
-  if (billingEnabled(config) && role === 'all') missing.push(...STRIPE_KEYS.filter((key) => !config[key]));
+  if (billingEnabled(config) && servesAll) missing.push(...STRIPE_KEYS.filter((key) => !config[key]));
   return missing;
 }
 

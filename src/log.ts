@@ -3,16 +3,41 @@ import { pino, type Logger } from 'pino';
 
 export type { Logger };
 
-const REDACTED_PATHS = [
-  'token',
-  'key',
-  'secret',
-  '*.token',
-  '*.key',
-  '*.secret',
-  'config.*',
-  'headers.authorization',
+// Field names that hold credentials wherever they are logged; a logged config object is masked whole.
+const SECRET_FIELDS = ['token', 'key', 'secret', 'botToken', 'clientSecret', 'password', 'authorization'];
+const SIGNED_HEADERS = [
+  'authorization',
+  'cookie',
+  'stripe-signature',
+  'x-slack-signature',
+  'x-signature-ed25519',
 ];
+const REDACTED_PATHS = [
+  ...SECRET_FIELDS.flatMap((field) => [field, `*.${field}`]),
+  ...SIGNED_HEADERS.flatMap((header) => [`headers["${header}"]`, `*.headers["${header}"]`]),
+  'config.*',
+];
+
+/** Secrets inside free text: Slack tokens, bearer credentials, and secret-named fields in JSON or form bodies. */
+const SECRETS_IN_TEXT: readonly [RegExp, string][] = [
+  [/xox[a-z]-[A-Za-z0-9-]+/g, 'xox?-[redacted]'],
+  [/(Bearer|Bot)\s+[\w.~+/=-]+/g, '$1 [redacted]'],
+  [
+    /("?\b(?:client_secret|token|refresh_token|code|secret|key|password)"?\s*[:=]\s*"?)[^"&,\s}]+/gi,
+    '$1[redacted]',
+  ],
+];
+
+/**
+ * Masks secrets in a message a library built as text (Slack's SDKs log request bodies at debug level): `redact`
+ * only reaches fields of logged objects, never inside strings.
+ */
+export function scrubSecrets(text: string): string {
+  return SECRETS_IN_TEXT.reduce(
+    (scrubbed, [pattern, replacement]) => scrubbed.replace(pattern, replacement),
+    text,
+  );
+}
 
 export function createLogger(level: string = 'info', destination?: pino.DestinationStream): Logger {
   return pino({ level, redact: { paths: REDACTED_PATHS, censor: '[redacted]' } }, destination);

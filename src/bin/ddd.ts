@@ -1,10 +1,11 @@
 #!/usr/bin/env node
 // The `ddd` CLI: migrate, start, demo, ingest, inspect a match, register Discord commands.
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
 import { Routes } from 'discord.js';
 import { COMMANDS } from '../bots/core/commands/index.js';
 import { buildCommandData } from '../bots/discord/command-data.js';
 import { createDiscordRest } from '../bots/discord/discord-rest.js';
+import type { ServiceRole } from '../config.js';
 import { isAppError } from '../errors.js';
 import { ingestMatchById } from '../ingest/fetch-match.js';
 import { ingestSequencePage } from '../ingest/store-page.js';
@@ -16,6 +17,7 @@ import { startValveReplay } from '../fakes/valve-replay.server.js';
 import { oneShot, positiveInteger, setup, withRuntime } from './cli/cli-support.js';
 import { registerOperatorCommands } from './cli/operator.cli.js';
 import { startService } from './service.js';
+import { SERVICE_ROLES } from './service-roles.js';
 
 const program = new Command('ddd').description(
   'DataDrivenDota: Dota 2 data from Valve into Postgres, served to Discord',
@@ -28,12 +30,23 @@ program
 
 program
   .command('start')
-  .description('Run everything in one process: ingest workers, notifier, Discord bot, HTTP server')
-  .action(async () => {
-    const { config, log } = setup('all');
-    const service = await startService(config, log);
+  .description(
+    'Run the service: ingest workers, notifier, Discord bot, Slack app, HTTP server (or one role of it)',
+  )
+  .addOption(
+    new Option('--role <role>', 'what this process runs; several processes may share one database')
+      .choices(SERVICE_ROLES)
+      .default('all'),
+  )
+  .action(async (options: { role: ServiceRole }) => {
+    const { config, log } = setup(options.role);
+    const service = await startService(config, log, { role: options.role });
+    let signals = 0;
     const shutdown = (signal: string) => {
-      log.info({ signal }, 'shutting down');
+      signals += 1;
+      // A second signal means the operator will not wait: what is unfinished stays queued for the next process.
+      if (signals > 1) process.exit(1);
+      log.info({ signal, deadlineMs: config.SHUTDOWN_DEADLINE_MS }, 'shutting down');
       service.stop().then(
         () => process.exit(0),
         (error: unknown) => {
@@ -42,8 +55,8 @@ program
         },
       );
     };
-    process.once('SIGTERM', shutdown);
-    process.once('SIGINT', shutdown);
+    process.on('SIGTERM', shutdown);
+    process.on('SIGINT', shutdown);
   });
 
 program

@@ -1,7 +1,7 @@
 // Starts the long-running service: ingest workers, the notifier, the Discord bot and/or the Slack app.
 import type { REST } from 'discord.js';
 import { systemClock, type Clock } from '../clock.js';
-import { discordEnabled, slackMode, type Config } from '../config.js';
+import { discordEnabled, slackMode, type Config, type ServiceRole } from '../config.js';
 import { COMMANDS } from '../bots/core/commands/index.js';
 import type { CommandContext } from '../bots/core/command-context.js';
 import { createDiscordRest } from '../bots/discord/discord-rest.js';
@@ -19,19 +19,23 @@ import { billingPageRoutes } from '../billing/billing-pages.route.js';
 import { billingAnnounceJob } from '../billing/announce.job.js';
 import { billingReconcileJob } from '../billing/reconcile.job.js';
 import { stripeWebhookRoute } from '../billing/stripe-webhook.route.js';
-import { sendJson, startHttpServer, type HttpServer, type Route } from '../http/server.js';
+import { startHttpServer, type HttpServer, type Route } from '../http/server.js';
 import type { Logger } from '../log.js';
 import { notifyDeliverJob } from '../notify/deliver.job.js';
 import { createNotifier, type ChatSender } from '../notify/notifier.js';
+import { healthRoutes } from '../observability/health.routes.js';
+import type { Renderer } from '../render/renderer.js';
 import type { Db } from '../store/db.js';
 import { scheduleIngest } from './ingest-schedule.js';
 import { openRuntime, type Runtime } from './runtime.js';
+import { ROLE_PARTS } from './service-roles.js';
 
 export interface Service {
   runtime: Runtime;
   http: HttpServer;
   gateway: GatewayBot | undefined;
-  stop(): Promise<void>;
+  /** Graceful: stops taking work, waits up to `deadlineMs` (SHUTDOWN_DEADLINE_MS) for running work, closes. */
+  stop(deadlineMs?: number): Promise<void>;
 }
 
 function required(value: string | undefined, key: string): string {
@@ -72,12 +76,22 @@ async function openSlack(config: Config, db: Db, log: Logger): Promise<{ auth: S
   };
 }
 
-/** Everything in one process (`ddd start`, the demo). `ingestClock` shifts ingest's "now" for replays. */
+export interface ServiceOptions {
+  /** What this process runs (ROLE_PARTS); default `all`, everything in one process. */
+  role?: ServiceRole;
+  /** Shifts ingest's "now" for replays (the demo); default the system clock. */
+  ingestClock?: Clock;
+}
+
+/** Starts the parts `role` runs (`ddd start`, the demo, the fault suite) and the health endpoints. */
 export async function startService(
   config: Config,
   log: Logger,
-  ingestClock: Clock = systemClock,
+  options: ServiceOptions = {},
 ): Promise<Service> {
+  const role = options.role ?? 'all';
+  const parts = ROLE_PARTS[role];
+  const ingestClock = options.ingestClock ?? systemClock;
   const discordToken = discordEnabled(config) ? required(config.DISCORD_TOKEN, 'DISCORD_TOKEN') : undefined;
   const discord: DiscordParts | undefined = discordToken
     ? {
@@ -86,8 +100,9 @@ export async function startService(
         applicationId: required(config.DISCORD_APPLICATION_ID, 'DISCORD_APPLICATION_ID'),
       }
     : undefined;
-  // Opened inside the notifier factory: the Slack sender and the Slack app share one SlackBots, which needs the
-  // runtime's database, and the notifier must exist before the runtime's scheduler does.
+  const wantsSlack = slackMode(config) !== 'off' && (parts.jobs || parts.slackHttp);
+  // The Slack sender and the Slack app share one SlackBots, which needs the runtime's database; in a process
+  // that takes jobs it is opened inside the notifier factory, which must run before the scheduler exists.
   let slack: { auth: SlackAuth; bots: SlackBots } | undefined;
   const settings = {
     freeSubscriptionsPerGuild: config.FREE_SUBSCRIPTIONS_PER_GUILD,
@@ -98,20 +113,26 @@ export async function startService(
     clock: ingestClock,
     ...(billing ? { billing } : {}),
     needsFonts: true,
-    notifier: async ({ db, render }) => {
-      const senders: ChatSender[] = [];
-      if (discord) senders.push(createDiscordSender(discord.rest));
-      if (slackMode(config) !== 'off') {
-        slack = await openSlack(config, db, log);
-        const client = createSenderClient(config.SLACK_API_URL, log);
-        senders.push(createSlackSender({ client, bots: slack.bots, log }));
-      }
-      return createNotifier({ db, render, senders, log });
-    },
+    ...(parts.jobs
+      ? {
+          notifier: async ({ db, render }: { db: Db; render: Renderer }) => {
+            const senders: ChatSender[] = [];
+            if (discord) senders.push(createDiscordSender(discord.rest));
+            if (wantsSlack) {
+              slack = await openSlack(config, db, log);
+              const client = createSenderClient(config.SLACK_API_URL, log);
+              senders.push(createSlackSender({ client, bots: slack.bots, log }));
+            }
+            return createNotifier({ db, render, senders, log });
+          },
+        }
+      : {}),
   });
+  let stopping = false;
   let http: HttpServer | undefined;
   let gateway: GatewayBot | undefined;
   try {
+    if (wantsSlack) slack ??= await openSlack(config, runtime.db, log);
     const ctx: CommandContext = {
       db: runtime.db,
       ingest: runtime.ingest,
@@ -123,13 +144,15 @@ export async function startService(
       ...(billing ? { billing } : {}),
     };
 
-    const routes: Route[] = [
+    const routes: Route[] = healthRoutes(
       {
-        method: 'GET',
-        path: '/healthz',
-        handler: (_request, response) => Promise.resolve(sendJson(response, 200, { ok: true })),
+        db: runtime.db,
+        ...(parts.jobs ? { schedulerRunning: () => runtime.scheduler.isRunning() } : {}),
+        needsFonts: true,
+        stopping: () => stopping,
       },
-    ];
+      log,
+    );
     const deps: InteractionDeps | undefined = discord && {
       commands: COMMANDS,
       ctx,
@@ -137,13 +160,13 @@ export async function startService(
       applicationId: discord.applicationId,
       log,
     };
-    if (deps && config.DISCORD_MODE !== 'gateway') {
+    if (deps && parts.discordHttp && config.DISCORD_MODE !== 'gateway') {
       // Signatures are checked against real time, whatever clock ingest replays.
       routes.push(
         interactionsRoute(deps, required(config.DISCORD_PUBLIC_KEY, 'DISCORD_PUBLIC_KEY'), systemClock, log),
       );
     }
-    if (slack) {
+    if (slack && parts.slackHttp) {
       const app = await createSlackApp({
         signingSecret: required(config.SLACK_SIGNING_SECRET, 'SLACK_SIGNING_SECRET'),
         apiUrl: config.SLACK_API_URL,
@@ -155,7 +178,7 @@ export async function startService(
       });
       routes.push(...app.routes);
     }
-    if (billing)
+    if (billing && parts.stripeHttp)
       routes.push(
         stripeWebhookRoute(billing, runtime.db, log),
         ...billingPageRoutes(billing, runtime.db, log),
@@ -165,7 +188,7 @@ export async function startService(
     // only when no shard option is given: DISCORD_SHARDS would make every child connect every shard.
     const shards = process.env.SHARDING_MANAGER ? undefined : config.DISCORD_SHARDS;
     gateway =
-      !discord || !deps || config.DISCORD_MODE === 'http'
+      !discord || !deps || !parts.gateway || config.DISCORD_MODE === 'http'
         ? undefined
         : await startGatewayBot(
             deps,
@@ -173,18 +196,22 @@ export async function startService(
             log,
           );
 
-    await scheduleIngest(runtime.scheduler, config);
-    await runtime.scheduler.every('1 minute', notifyDeliverJob, {});
-    if (billing) {
-      await runtime.scheduler.every(config.BILLING_RECONCILE_INTERVAL, billingReconcileJob, {});
-      await runtime.scheduler.every('1 minute', billingAnnounceJob, {});
+    if (parts.jobs) {
+      await scheduleIngest(runtime.scheduler, config);
+      await runtime.scheduler.every('1 minute', notifyDeliverJob, {});
+      if (billing) {
+        await runtime.scheduler.every(config.BILLING_RECONCILE_INTERVAL, billingReconcileJob, {});
+        await runtime.scheduler.every('1 minute', billingAnnounceJob, {});
+      }
+      await runtime.scheduler.start();
     }
-    await runtime.scheduler.start();
     log.info(
       {
+        role,
         port: http.port,
+        jobs: parts.jobs,
         discord: discord ? config.DISCORD_MODE : 'off',
-        slack: slackMode(config),
+        slack: slack ? slackMode(config) : 'off',
         premium: billing ? 'stripe' : 'off',
         shards: gateway?.client.options.shards,
       },
@@ -197,14 +224,21 @@ export async function startService(
     throw error;
   }
 
+  const server = http;
   return {
     runtime,
-    http,
+    http: server,
     gateway,
-    async stop() {
+    async stop(deadlineMs = config.SHUTDOWN_DEADLINE_MS) {
+      // Order matters: refuse new work first (readiness fails, no new interactions, no new jobs), then let
+      // what is running finish within the deadline, then close what it was using.
+      stopping = true;
       try {
         await gateway?.stop();
-        await http.close();
+        const closing = server.close();
+        const { unfinished } = await runtime.scheduler.stop(deadlineMs);
+        await closing;
+        log.info({ role, unfinishedJobs: unfinished }, 'service stopped');
       } finally {
         discord?.rest.clearHashSweeper();
         discord?.rest.clearHandlerSweeper();

@@ -226,7 +226,9 @@ export async function runDemo(options: { outDir: string; dataDir?: string }): Pr
       LOG_LEVEL: 'warn',
     });
     // The shipped match is from 2025; ingest's clock is set to just after it so it counts as a fresh game.
-    service = await startService(config, log, shiftedClock(DEMO_MATCH_START + 60 * 60_000));
+    service = await startService(config, log, {
+      ingestClock: shiftedClock(DEMO_MATCH_START + 60 * 60_000),
+    });
     stripe.setWebhookUrl(`http://127.0.0.1:${service.http.port}/stripe/webhook`);
     const webhooks = await runSteps(service, discord, slack, stripe, signer);
 

@@ -4,6 +4,7 @@ import { Agenda, type BackoffStrategy, type Job } from 'agenda';
 import type pg from 'pg';
 import { isAppError } from '../errors.js';
 import type { Logger } from '../log.js';
+import { jobDuration, jobRuns } from '../observability/metrics.js';
 import { AGENDA_TABLE } from '../../migrations/20261128_0002_agenda.js';
 import type { AnyJobDefinition, Enqueue, JobContext } from './jobs/job.js';
 import { recordDeadLetter, resolveDeadLetters } from '../store/dead-letters.repo.js';
@@ -14,8 +15,14 @@ export interface Scheduler {
   every<T>(interval: string, job: { name: string }, data: T): Promise<void>;
   /** Starts processing the jobs this scheduler defines. */
   start(): Promise<void>;
-  /** Stops taking jobs, waits for running ones, releases the rest; the pool stays open (it is the caller's). */
-  stop(): Promise<void>;
+  /**
+   * Stops taking jobs, releases those locked but not started, tells running ones to wrap up (`ctx.stopping`) and
+   * waits up to `deadlineMs` for them. Returns how many were still running: their locks expire and another
+   * worker runs them again (every job is idempotent). The pool stays open (it is the caller's).
+   */
+  stop(deadlineMs?: number): Promise<{ unfinished: number }>;
+  /** Started and not stopped: this process is taking jobs. */
+  isRunning(): boolean;
   /** Resolves when no one-off job is due or running (demo and tests; event-driven, not polled on a timer). */
   whenIdle(timeoutMs: number): Promise<void>;
 }
@@ -23,7 +30,7 @@ export interface Scheduler {
 export interface SchedulerOptions {
   pool: pg.Pool;
   jobs: readonly AnyJobDefinition[];
-  context: Omit<JobContext, 'enqueue'>;
+  context: Omit<JobContext, 'enqueue' | 'stopping'>;
   log: Logger;
   /** Name recorded as last_modified_by, to tell workers apart. */
   workerName?: string;
@@ -78,7 +85,9 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
   const enqueue: Enqueue = async (job, data) => {
     await agenda.now(job.name, data);
   };
-  const context: JobContext = { ...options.context, enqueue };
+  const stopping = new AbortController();
+  const context: JobContext = { ...options.context, enqueue, stopping: stopping.signal };
+  let started = false;
   // Agenda's stop() does not wait for jobs already running; closing the pool under them would fail them.
   const running = new Set<Promise<unknown>>();
 
@@ -93,11 +102,25 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
       return;
     }
     const entity = definition.entity(data);
+    const timer = jobDuration.startTimer({ job: definition.name });
+    const outcome = (name: 'ok' | 'retry' | 'rate_limited' | 'dead_letter') => {
+      timer();
+      jobRuns.inc({ job: definition.name, outcome: name });
+    };
     try {
       await definition.run(context, data);
+      outcome('ok');
       await resolveDeadLetters(context.db, definition.name, entity);
     } catch (error) {
       const kind = isAppError(error) ? error.kind : 'transient';
+      const failures = (job.attrs.failCount ?? 0) + 1;
+      outcome(
+        kind === 'rate-limited'
+          ? 'rate_limited'
+          : kind === 'permanent' || failures > retry.maxRetries
+            ? 'dead_letter'
+            : 'retry',
+      );
       if (kind === 'rate-limited') {
         // Valve asked us to wait: a fresh job at that time, so this wait is not charged as an attempt.
         const retryAfterMs = ((isAppError(error) && error.retryAfterSeconds) || 10) * 1000;
@@ -109,7 +132,6 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
         await recordFailure(definition, job, data, entity, 'permanent', error);
         return;
       }
-      const failures = (job.attrs.failCount ?? 0) + 1;
       if (failures > retry.maxRetries) await recordFailure(definition, job, data, entity, 'exhausted', error);
       else log.warn({ job: definition.name, entity, failures, err: error }, 'job failed: will retry');
       throw error;
@@ -170,14 +192,28 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     },
     async start() {
       await agenda.start();
+      started = true;
     },
-    async stop() {
+    // Not agenda.drain(): it leaves jobs locked but not yet started locked until their lock expires (minutes);
+    // stop() hands them back at once and keeps running jobs' locks, and the deadline is ours.
+    async stop(deadlineMs = Number.POSITIVE_INFINITY) {
+      started = false;
+      stopping.abort();
       await agenda.stop(false);
-      await Promise.allSettled(running);
+      let timer: NodeJS.Timeout | undefined;
+      const deadline = new Promise<void>((resolve) => {
+        if (Number.isFinite(deadlineMs)) timer = setTimeout(resolve, deadlineMs);
+      });
+      await Promise.race([Promise.allSettled(running), deadline]);
+      clearTimeout(timer);
+      const unfinished = running.size;
+      if (unfinished > 0) log.warn({ unfinished, deadlineMs }, 'jobs still running at the shutdown deadline');
       // Agenda skips this when it stops while a job was still finishing; the LISTEN client must go back
       // to the pool, or closing the pool waits on it and a database shutdown later reports it as an error.
       await backend.notificationChannel?.disconnect();
+      return { unfinished };
     },
+    isRunning: () => started,
     whenIdle(timeoutMs) {
       return new Promise<void>((resolve, reject) => {
         const timer = setTimeout(

@@ -6,6 +6,8 @@ export interface ClaimQueue {
   next(): Promise<DeliveryRow | undefined>;
   /** Called when a delivery from `next` is finished, so its channel may be served again. */
   done(delivery: DeliveryRow): void;
+  /** Claimed rows `next` never handed out (it stops handing out once `stop` is aborted). */
+  unstarted(): DeliveryRow[];
 }
 
 const destination = (delivery: DeliveryRow): string => `${delivery.platform}:${delivery.channel_id}`;
@@ -19,6 +21,7 @@ export function createClaimQueue(
   claim: (limit: number) => Promise<DeliveryRow[]>,
   batch: number,
   onClaimed: (rows: readonly DeliveryRow[]) => void,
+  stop?: AbortSignal,
 ): ClaimQueue {
   const queued: DeliveryRow[] = [];
   const busy = new Map<string, number>();
@@ -47,8 +50,8 @@ export function createClaimQueue(
 
   return {
     async next() {
-      while (queued.length === 0 && !exhausted) await refill();
-      return take();
+      while (queued.length === 0 && !exhausted && !stop?.aborted) await refill();
+      return stop?.aborted ? undefined : take();
     },
     done(delivery) {
       const key = destination(delivery);
@@ -56,5 +59,6 @@ export function createClaimQueue(
       if (count > 0) busy.set(key, count);
       else busy.delete(key);
     },
+    unstarted: () => queued.splice(0),
   };
 }

@@ -8,7 +8,7 @@ export const notifyDeliverJob: JobDefinition<Record<string, never>> = {
   entity: () => 'pending-deliveries',
   async run(ctx) {
     if (!ctx.notifier) throw new Error('notify.deliver runs only in processes with a chat sender');
-    const totals = await ctx.notifier.deliverPending();
+    const totals = await ctx.notifier.deliverPending(ctx.stopping);
     if (totals.sent + totals.failed + totals.retried + totals.skipped > 0)
       ctx.log.info(totals, 'deliveries processed');
   },

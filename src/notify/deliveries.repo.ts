@@ -121,6 +121,22 @@ export async function markRateLimited(db: Db, id: number, error: string, waitSec
     });
 }
 
+/**
+ * Hands back rows this process claimed but never started sending (it is shutting down): pending again, as if
+ * never claimed, so the next process sends them at once and counts the attempt only once.
+ */
+export async function releaseClaims(db: Db, rows: readonly DeliveryRow[]): Promise<void> {
+  for (const row of rows) {
+    await db('deliveries')
+      .where({ id: row.id, status: 'sending' })
+      .update({
+        status: 'pending',
+        attempts: db.raw('GREATEST(attempts - 1, 0)'),
+        claimed_at: row.previous_claimed_at,
+      });
+  }
+}
+
 export async function markFailed(db: Db, id: number, error: string): Promise<void> {
   await db('deliveries')
     .where({ id })

@@ -16,6 +16,7 @@ import {
   markRateLimited,
   markRetry,
   markSent,
+  releaseClaims,
   type DeliveryRow,
 } from './deliveries.repo.js';
 import { alertReply, type AlertMatch } from './match-alert.js';
@@ -56,8 +57,11 @@ export interface DeliveryTotals {
 }
 
 export interface Notifier {
-  /** Sends every claimable delivery; retried ones wait for a later pass. */
-  deliverPending(): Promise<DeliveryTotals>;
+  /**
+   * Sends every claimable delivery; retried ones wait for a later pass. Once `stop` is aborted it finishes the
+   * sends already begun and hands the rest back as pending.
+   */
+  deliverPending(stop?: AbortSignal): Promise<DeliveryTotals>;
   /** The platforms this process can post to. */
   platforms: readonly string[];
   /** Posts one message that is not a match recap (a billing notice); throws what the sender throws. */
@@ -167,7 +171,7 @@ export function createNotifier(deps: NotifierDeps): Notifier {
       if (!sender) throw new Error(`this process has no ${platform} sender`);
       await sender.send(destination, reply);
     },
-    async deliverPending() {
+    async deliverPending(stop) {
       const totals: DeliveryTotals = { sent: 0, failed: 0, retried: 0, skipped: 0 };
       // One render per match per pass, however many channels receive it.
       const recaps = new Map<number, Promise<Recap>>();
@@ -200,6 +204,7 @@ export function createNotifier(deps: NotifierDeps): Notifier {
         (limit) => claimDeliveries(db, limit, platforms),
         concurrency,
         onClaimed,
+        stop,
       );
       const worker = async () => {
         for (let delivery = await queue.next(); delivery; delivery = await queue.next()) {
@@ -217,6 +222,8 @@ export function createNotifier(deps: NotifierDeps): Notifier {
         }
       };
       await Promise.all(Array.from({ length: concurrency }, worker));
+      // Shutting down: sends in flight finished above; what was claimed but not begun goes back untouched.
+      await releaseClaims(db, queue.unstarted());
       return totals;
     },
   };

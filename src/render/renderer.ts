@@ -1,5 +1,6 @@
 // The rendering door handlers receive: any registered chart by name, drawn on a worker pool or in-thread, cached.
 import { AppError, isAppError } from '../errors.js';
+import { renderDuration } from '../observability/metrics.js';
 import { renderChart, type ChartInput, type ChartName } from './chart-registry.js';
 import type { NetWorthChartInput } from './net-worth.chart.js';
 import { createRenderPool, type RenderPool, type RenderPoolOptions } from './pool/render-pool.js';
@@ -62,8 +63,14 @@ export function createRenderer(options: RendererOptions = {}): Renderer {
     ? createRenderPool(options.pool === true ? {} : options.pool)
     : undefined;
   const cache = resolveCache(options.cache);
-  const draw = <N extends ChartName>(chart: N, input: ChartInput<N>): Promise<Buffer> =>
-    pool ? pool.render(chart, input) : renderInThread(chart, input);
+  const draw = async <N extends ChartName>(chart: N, input: ChartInput<N>): Promise<Buffer> => {
+    const stopTimer = renderDuration.startTimer({ chart });
+    try {
+      return await (pool ? pool.render(chart, input) : renderInThread(chart, input));
+    } finally {
+      stopTimer();
+    }
+  };
 
   const render = <N extends ChartName>(
     chart: N,

@@ -17,6 +17,7 @@ import type { Logger } from '../../log.js';
 import type { AnyCommand, OptionDeclaration } from '../core/command.js';
 import type { CommandContext, Invocation } from '../core/command-context.js';
 import type { Reply } from '../core/reply.js';
+import { runCommand } from '../core/run-command.js';
 import { ROOT_COMMAND } from './command-data.js';
 import { toDiscordMessage } from './discord-message.js';
 
@@ -180,8 +181,7 @@ async function runAndEdit(
   try {
     let reply: Reply;
     try {
-      // readArgs built `args` from this command's own declarations, which is what ArgsOf describes.
-      reply = await command.run(deps.ctx, args as never, invocation);
+      reply = await runCommand(command, deps.ctx, args, invocation);
     } catch (error) {
       if (!isAppError(error) || error.kind !== 'permanent')
         deps.log.error({ err: error, command: command.path }, 'command failed');

@@ -1,6 +1,6 @@
 // Bolt and @slack/oauth log through our pino logger, at our level, instead of their own console logger.
 import { LogLevel, type Logger as SlackLogger } from '@slack/bolt';
-import type { Logger } from '../../log.js';
+import { scrubSecrets, type Logger } from '../../log.js';
 
 const LEVELS: Record<string, LogLevel> = {
   trace: LogLevel.DEBUG,
@@ -11,11 +11,16 @@ const LEVELS: Record<string, LogLevel> = {
   fatal: LogLevel.ERROR,
 };
 
-/** Slack's libraries pass free-form arguments: joined into one message so a token-bearing object is never logged. */
+/**
+ * Slack's libraries pass free-form arguments: joined into one message so a token-bearing object is never logged,
+ * and scrubbed, since at debug level the message itself carries request bodies (client_secret, tokens).
+ */
 const text = (parts: unknown[]): string =>
-  parts
-    .map((part) => (part instanceof Error ? part.message : typeof part === 'string' ? part : ''))
-    .join(' ');
+  scrubSecrets(
+    parts
+      .map((part) => (part instanceof Error ? part.message : typeof part === 'string' ? part : ''))
+      .join(' '),
+  );
 
 export function boltLogger(log: Logger): SlackLogger {
   const child = log.child({ lib: 'slack' });

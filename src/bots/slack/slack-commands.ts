@@ -5,6 +5,7 @@ import type { Logger } from '../../log.js';
 import type { AnyCommand } from '../core/command.js';
 import type { CommandContext, Invocation } from '../core/command-context.js';
 import type { Reply } from '../core/reply.js';
+import { runCommand } from '../core/run-command.js';
 import { toMrkdwn, toSlackMessage } from './block-kit.js';
 import { parseCommandText } from './command-text.js';
 import type { SlackBots } from './slack-bots.js';
@@ -60,8 +61,7 @@ export function slackCommandHandler(deps: SlackCommandDeps) {
       }
       let reply: Reply;
       try {
-        // parseCommandText built `args` from this command's own declarations, which is what ArgsOf describes.
-        reply = await parsed.command.run(deps.ctx, parsed.args as never, invocation);
+        reply = await runCommand(parsed.command, deps.ctx, parsed.args, invocation);
       } catch (error) {
         if (!isAppError(error) || error.kind !== 'permanent')
           deps.log.error({ err: error, command: path }, 'slack command failed');

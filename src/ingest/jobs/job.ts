@@ -5,6 +5,8 @@ import type { Notifier } from '../../notify/notifier.js';
 
 export interface JobContext extends IngestContext {
   enqueue: Enqueue;
+  /** Set by the scheduler, aborted at shutdown: long jobs stop taking new work and leave the rest queued. */
+  stopping?: AbortSignal;
   /** Present in processes that can post to chat platforms; others leave delivery jobs to those that can. */
   notifier?: Notifier;
   /** Present in processes configured with Stripe: the billing.reconcile job needs it. */

@@ -3,6 +3,7 @@ import { request } from 'undici';
 import type { Clock } from '../../clock.js';
 import { AppError, isAppError } from '../../errors.js';
 import type { Logger } from '../../log.js';
+import { steamRateLimited, steamRequests } from '../../observability/metrics.js';
 import type { SteamCallOutcome, SteamCallRecord } from './call-stats.repo.js';
 import { keyIdOf } from './key-id.js';
 import type { KeyPool, SteamBucket } from './key-pool.js';
@@ -45,6 +46,12 @@ export function bucketOf(endpointName: string): SteamBucket {
   return SEQUENCE_BUCKET_ENDPOINTS.has(endpointName) ? 'sequence' : 'general';
 }
 
+/** What one attempt came to: the stats outcome, and the HTTP status (0 when no response arrived). */
+interface AttemptSeen {
+  outcome: SteamCallOutcome;
+  status: number;
+}
+
 const BACKOFF_BASE_MS = 500;
 const BACKOFF_CAP_MS = 8_000;
 
@@ -72,9 +79,12 @@ export function createSteamRequest(options: SteamRequestOptions): SteamRequest {
   const maxRateLimitedAttempts = options.maxRateLimitedAttempts ?? maxAttempts;
   const defaultRetryAfter = options.defaultRetryAfterSeconds ?? 10;
 
-  async function record(key: string, endpoint: string, outcome: SteamCallOutcome): Promise<void> {
-    if (!options.recordCall) return;
+  async function record(key: string, endpoint: string, seen: AttemptSeen): Promise<void> {
     const keyId = keyIdOf(key);
+    const { outcome, status } = seen;
+    steamRequests.inc({ endpoint, key_id: keyId, status });
+    if (status === 429) steamRateLimited.inc({ key_id: keyId });
+    if (!options.recordCall) return;
     try {
       await options.recordCall({ keyId, endpoint, outcome });
     } catch (error) {
@@ -84,20 +94,16 @@ export function createSteamRequest(options: SteamRequestOptions): SteamRequest {
 
   async function attempt<T>(endpoint: SteamEndpoint<T>): Promise<T> {
     const key = await options.keys.acquire(bucketOf(endpoint.name));
-    const seen: { outcome: SteamCallOutcome } = { outcome: 'failed' };
+    const seen: AttemptSeen = { outcome: 'failed', status: 0 };
     try {
       return await send(endpoint, key, seen);
     } finally {
-      await record(key, endpoint.name, seen.outcome);
+      await record(key, endpoint.name, seen);
     }
   }
 
-  /** One HTTP attempt with a key already paced; sets `seen.outcome` once it knows better than `failed`. */
-  async function send<T>(
-    endpoint: SteamEndpoint<T>,
-    key: string,
-    seen: { outcome: SteamCallOutcome },
-  ): Promise<T> {
+  /** One HTTP attempt with a key already paced; fills `seen` as it learns the status and the outcome. */
+  async function send<T>(endpoint: SteamEndpoint<T>, key: string, seen: AttemptSeen): Promise<T> {
     const url = endpointUrl(options.baseUrl, endpoint, key);
     let response;
     try {
@@ -113,6 +119,7 @@ export function createSteamRequest(options: SteamRequestOptions): SteamRequest {
         cause,
       });
     }
+    seen.status = response.statusCode;
     const text = await response.body.text().catch((cause: unknown) => {
       throw new AppError('steam_body_interrupted', `${endpoint.name}: body interrupted`, {
         kind: 'transient',
