@@ -279,7 +279,7 @@ export async function startSlackStandin(options: SlackStandinOptions = {}): Prom
     },
     postAsUser: (teamId, channelId, userId, text, secondsFromNow = 0) => {
       channelOf(teamId, channelId);
-      const [seconds = '0', fraction = '0'] = core.world.nextTs().split('.');
+      const [seconds = '0', fraction = '0'] = core.world.nextTs(channelId).split('.');
       const ts = `${Number(seconds) + secondsFromNow}.${fraction}`;
       core.log.record({ via: 'user', teamId, channelId, ts, text, files: [], userId });
     },

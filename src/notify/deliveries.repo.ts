@@ -107,17 +107,24 @@ export async function markRetry(db: Db, id: number, error: string, maxAttempts: 
  * The platform asked us to wait (a rate limit): back to pending until then, and the attempt is given back, so a
  * busy workspace's waits never use up a delivery's attempts.
  */
-export async function markRateLimited(db: Db, id: number, error: string, waitSeconds: number): Promise<void> {
+export async function markRateLimited(
+  db: Db,
+  row: Pick<DeliveryRow, 'id' | 'previous_claimed_at'>,
+  error: string,
+  waitSeconds: number,
+): Promise<void> {
   await db('deliveries')
-    .where({ id })
+    .where({ id: row.id })
     .whereNot({ status: 'sent' })
     .update({
       status: 'pending',
       attempts: db.raw('GREATEST(attempts - 1, 0)'),
       not_before: db.raw(`now() + make_interval(secs => ?)`, [waitSeconds]),
       last_error: error,
-      // not_before alone decides when it is claimable again, not the per-attempt backoff.
-      claimed_at: null,
+      // As if this attempt never happened: the claim before it (a crashed sender's, which may have posted) stays
+      // the one the next attempt's duplicate check looks around. That claim had already passed its backoff
+      // (or is null), so not_before alone decides when the row is claimable again.
+      claimed_at: row.previous_claimed_at,
     });
 }
 

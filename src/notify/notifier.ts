@@ -148,7 +148,7 @@ export function createNotifier(deps: NotifierDeps): Notifier {
         return 'failed';
       }
       if (isAppError(error) && error.kind === 'rate-limited') {
-        await markRateLimited(db, delivery.id, detail, error.retryAfterSeconds ?? 1);
+        await markRateLimited(db, delivery, detail, error.retryAfterSeconds ?? 1);
         log.info(
           { delivery: delivery.id, retryAfter: error.retryAfterSeconds },
           'delivery waits out a rate limit',

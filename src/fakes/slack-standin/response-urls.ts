@@ -65,7 +65,7 @@ export class ResponseUrls {
       via: 'response_url',
       teamId: entry.teamId ?? '',
       channelId: entry.channelId ?? '',
-      ts: this.core.world.nextTs(),
+      ts: this.core.world.nextTs(entry.channelId ?? ''),
       ...(threadTs ? { threadTs } : {}),
       ...(content.text !== undefined ? { text: content.text } : {}),
       ...(content.blocks ? { blocks: content.blocks } : {}),

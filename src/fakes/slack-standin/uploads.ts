@@ -141,7 +141,7 @@ export class UploadFlow {
         via: 'files.completeUploadExternal',
         teamId: team.workspace.teamId,
         channelId: channel.id,
-        ts: this.core.world.nextTs(),
+        ts: this.core.world.nextTs(channel.id),
         ...(threadTs ? { threadTs } : {}),
         ...(comment ? { text: comment } : {}),
         ...(blocks ? { blocks } : {}),

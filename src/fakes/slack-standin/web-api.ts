@@ -70,7 +70,7 @@ export function webApiMethods(core: StandinCore, options: WebApiOptions): Record
     const content = parseMessageContent(args, { requireContent: true });
     const metadata = parseMetadata(args);
     const threadTs = optionalThreadTs(args);
-    const ts = world.nextTs();
+    const ts = world.nextTs(channel.id);
     log.record({
       via: 'chat.postMessage',
       teamId: team.workspace.teamId,
@@ -108,7 +108,7 @@ export function webApiMethods(core: StandinCore, options: WebApiOptions): Record
     world.assertCanPost(channel);
     const content = parseMessageContent(args, { requireContent: true });
     const threadTs = optionalThreadTs(args);
-    const ts = world.nextTs();
+    const ts = world.nextTs(channel.id);
     log.record({
       via: 'chat.postEphemeral',
       teamId: team.workspace.teamId,

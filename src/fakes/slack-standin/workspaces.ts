@@ -98,7 +98,8 @@ export function tsToMicros(ts: string): bigint | undefined {
 export class SlackWorld {
   readonly teams = new Map<string, TeamState>();
   private readonly tokens = new Map<string, { teamId: string; revoked: boolean }>();
-  private lastTsMicros = 0n;
+  /** Last ts handed out per channel: Slack's ts is unique within a channel, not across them. */
+  private readonly lastTsMicros = new Map<string, bigint>();
 
   constructor(private readonly now: () => number) {}
 
@@ -236,12 +237,17 @@ export class SlackWorld {
     if (!channel.botIsMember) throw new SlackApiError('not_in_channel');
   }
 
-  /** A unique, increasing message ts ("1764977774.000100"): seconds and microseconds, as Slack writes them. */
-  nextTs(): string {
+  /**
+   * A message ts unique and increasing within `channelId` ("1764977774.000100"): seconds and microseconds, as
+   * Slack writes them. Per channel, so a post dated back by the stand-in's clock keeps its date.
+   */
+  nextTs(channelId: string): string {
     const micros = BigInt(Math.floor(this.now())) * 1000n;
-    this.lastTsMicros = micros > this.lastTsMicros ? micros : this.lastTsMicros + 100n;
-    const seconds = this.lastTsMicros / 1_000_000n;
-    const fraction = (this.lastTsMicros % 1_000_000n).toString().padStart(6, '0');
+    const last = this.lastTsMicros.get(channelId) ?? 0n;
+    const next = micros > last ? micros : last + 100n;
+    this.lastTsMicros.set(channelId, next);
+    const seconds = next / 1_000_000n;
+    const fraction = (next % 1_000_000n).toString().padStart(6, '0');
     return `${seconds}.${fraction}`;
   }
 }
