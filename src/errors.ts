@@ -10,6 +10,8 @@ export interface AppErrorOptions {
   kind?: FailureKind;
   /** Seconds the caller should wait before retrying (rate limits). */
   retryAfterSeconds?: number;
+  /** The platform refused the post outright (an error answer, not a lost one): a retry need not look for it. */
+  unsent?: boolean;
   cause?: unknown;
 }
 
@@ -18,6 +20,7 @@ export class AppError extends Error {
   readonly userMessage: string;
   readonly kind: FailureKind;
   readonly retryAfterSeconds: number | undefined;
+  readonly unsent: boolean;
 
   constructor(code: string, message: string, options: AppErrorOptions = {}) {
     super(message, { cause: options.cause });
@@ -26,6 +29,7 @@ export class AppError extends Error {
     this.userMessage = options.userMessage ?? 'Something went wrong on our side. Please try again shortly.';
     this.kind = options.kind ?? 'permanent';
     this.retryAfterSeconds = options.retryAfterSeconds;
+    this.unsent = options.unsent ?? false;
   }
 }
 

@@ -11,6 +11,19 @@ export const WEBHOOK_TOLERANCE_SECONDS = 300;
 /** Events are a few kilobytes; a subscription with many items stays far below this. */
 const MAX_EVENT_BYTES = 512 * 1024;
 
+/** Every event Stripe sends has these, and applyStripeEvent reads them unchecked (without them it threw: a 500). */
+function isEventShaped(event: unknown): boolean {
+  if (typeof event !== 'object' || event === null) return false;
+  const { id, type, data } = event as { id?: unknown; type?: unknown; data?: { object?: unknown } };
+  return (
+    typeof id === 'string' &&
+    id.length > 0 &&
+    typeof type === 'string' &&
+    typeof data?.object === 'object' &&
+    data.object !== null
+  );
+}
+
 export function stripeWebhookRoute(billing: Billing, db: Db, log: Logger): Route {
   return {
     method: 'POST',
@@ -33,6 +46,11 @@ export function stripeWebhookRoute(billing: Billing, db: Db, log: Logger): Route
         const reason = error instanceof Error ? error.message : String(error);
         log.warn({ reason }, 'stripe webhook refused');
         return sendJson(response, 400, { error: `webhook refused: ${reason}` });
+      }
+      // Signed with our secret is not the same as shaped like an event.
+      if (!isEventShaped(event)) {
+        log.warn('stripe webhook refused: signed body is not an event');
+        return sendJson(response, 400, { error: 'webhook refused: not an event (id, type, data.object)' });
       }
       const outcome = await applyStripeEvent(billing, db, event);
       log.info({ event: event.id, type: event.type, outcome }, 'stripe webhook');

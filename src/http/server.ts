@@ -14,18 +14,39 @@ export interface Route {
 
 export class BodyTooLargeError extends Error {}
 
+/** How much of a refused body is read and dropped so the connection stays usable; past it the socket closes. */
+const MAX_DROPPED_BYTES = 16 * 1024 * 1024;
+
 /** Reads the raw body (signatures are computed over the exact bytes), refusing more than `limit` bytes. */
 export async function readBody(request: IncomingMessage, limit: number): Promise<Buffer> {
   const declared = Number(request.headers['content-length'] ?? 0);
   if (declared > limit) throw new BodyTooLargeError();
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of request as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > limit) throw new BodyTooLargeError();
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks);
+  // Not `for await`: leaving that loop early destroys the request and its socket just after the 413 goes out, and
+  // a client that had put the kept-alive connection back in its pool got its next request reset. Past the limit
+  // the rest is read and dropped instead (as Node does for a declared length over it once the 413 is sent).
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= limit) {
+        chunks.push(chunk);
+        return;
+      }
+      request.off('data', onData).off('end', onEnd);
+      chunks.length = 0;
+      // Dropping is bounded: a body still streaming past this is cut off with its connection.
+      let dropped = 0;
+      request.on('data', (more: Buffer) => {
+        dropped += more.length;
+        if (dropped > MAX_DROPPED_BYTES) request.socket.destroy();
+      });
+      request.resume();
+      reject(new BodyTooLargeError());
+    };
+    const onEnd = () => resolve(Buffer.concat(chunks));
+    request.on('data', onData).once('end', onEnd).once('error', reject);
+  });
 }
 
 export function sendJson(response: ServerResponse, status: number, body: unknown): void {

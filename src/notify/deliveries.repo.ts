@@ -90,16 +90,31 @@ export async function markSent(db: Db, id: number, messageId: string): Promise<v
     .update({ status: 'sent', message_id: messageId, sent_at: db.fn.now(), last_error: null });
 }
 
-/** Transient failure: back to pending (claimable after a backoff), or failed when out of attempts. */
-export async function markRetry(db: Db, id: number, error: string, maxAttempts: number): Promise<void> {
+/**
+ * Transient failure: back to pending (claimable after a backoff), or failed when out of attempts. `unsent`: the
+ * platform refused the post outright, so this attempt is not one the next must look for (its claim is dropped
+ * for the one before, as after a rate limit) and the backoff runs from not_before instead.
+ */
+export async function markRetry(
+  db: Db,
+  row: Pick<DeliveryRow, 'id' | 'attempts' | 'previous_claimed_at'>,
+  error: string,
+  maxAttempts: number,
+  unsent = false,
+): Promise<void> {
   // A row another sender already completed stays sent.
   await db('deliveries')
-    .where({ id })
+    .where({ id: row.id })
     .whereNot({ status: 'sent' })
     .update({
       status: db.raw(`CASE WHEN attempts >= ? THEN 'failed' ELSE 'pending' END`, [maxAttempts]),
       last_error: error,
-      claimed_at: db.fn.now(),
+      ...(unsent
+        ? {
+            claimed_at: row.previous_claimed_at,
+            not_before: db.raw(`now() + ${RETRY_STEP} * ?`, [row.attempts]),
+          }
+        : { claimed_at: db.fn.now() }),
     });
 }
 

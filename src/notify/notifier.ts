@@ -155,7 +155,7 @@ export function createNotifier(deps: NotifierDeps): Notifier {
         );
         return 'retried';
       }
-      await markRetry(db, delivery.id, detail, MAX_ATTEMPTS);
+      await markRetry(db, delivery, detail, MAX_ATTEMPTS, isAppError(error) && error.unsent);
       log.warn(
         { delivery: delivery.id, err: error, attempts: delivery.attempts },
         'delivery will be retried',

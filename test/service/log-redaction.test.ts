@@ -12,7 +12,7 @@ import { startValveReplay, type ValveReplay } from '../../src/fakes/valve-replay
 import { heroesJob } from '../../src/ingest/jobs/heroes.job.js';
 import { listen } from '../../src/http/listen.js';
 import { createLogger } from '../../src/log.js';
-import { serviceConfig, serviceEnv } from '../support/service-harness.js';
+import { serviceConfig, serviceEnv, slackStripeEnv } from '../support/service-harness.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-db.js';
 import { createServer } from 'node:http';
 
@@ -73,23 +73,12 @@ describe('log redaction', () => {
       installerUserId: 'U0REDACT01',
       installed: false,
     });
-    const secrets = {
-      STEAM_API_KEYS: randomBytes(16).toString('hex').toUpperCase(),
-      SLACK_SIGNING_SECRET: slack.signingSecret,
-      SLACK_CLIENT_SECRET: slack.clientSecret,
-      SLACK_STATE_SECRET: randomBytes(16).toString('hex'),
-      SLACK_TOKEN_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
-      STRIPE_SECRET_KEY: stripe.secretKey,
-      STRIPE_WEBHOOK_SECRET: stripe.webhookSecret,
-    };
+    const platforms = slackStripeEnv(slack, stripe);
+    const secrets = { STEAM_API_KEYS: randomBytes(16).toString('hex').toUpperCase(), ...platforms.secrets };
     const env = serviceEnv(test.url, valve, discord, {
-      ...secrets,
+      ...platforms.env,
+      STEAM_API_KEYS: secrets.STEAM_API_KEYS,
       STEAM_API_BASE_URL: `http://127.0.0.1:${refusingPort}/`,
-      SLACK_CLIENT_ID: slack.clientId,
-      SLACK_API_URL: slack.apiUrl,
-      STRIPE_PREMIUM_PRICE_ID: stripe.priceId,
-      STRIPE_API_URL: stripe.baseUrl,
-      PUBLIC_BASE_URL: 'http://127.0.0.1:1',
       LOG_LEVEL: 'trace',
     });
     const capture = captureLines();

@@ -1,6 +1,9 @@
 // A real service (`startService`) on a test database, pointed at loopback stand-ins, and what tests do with it.
+import { randomBytes } from 'node:crypto';
 import { loadConfig, type Config, type ServiceRole } from '../../src/config.js';
 import type { DiscordStandin } from '../../src/fakes/discord-standin.server.js';
+import type { SlackStandin } from '../../src/fakes/slack-standin.server.js';
+import type { StripeStandin } from '../../src/fakes/stripe-standin.server.js';
 import type { ValveReplay } from '../../src/fakes/valve-replay.server.js';
 import { matchSeqJob } from '../../src/ingest/jobs/match-seq.job.js';
 import type { IngestContext } from '../../src/ingest/ingest-context.js';
@@ -10,7 +13,7 @@ import { upsertSubscription } from '../../src/store/subscriptions.repo.js';
 
 export const PRO_MATCH = 8591933650;
 const PRO_MATCH_SEQ = 7215564751;
-const VITALITY = 9048057;
+export const VITALITY = 9048057;
 
 /** Environment for a service on `databaseUrl`, the Valve replay and the Discord stand-in (HTTP interactions). */
 export function serviceEnv(
@@ -33,6 +36,40 @@ export function serviceEnv(
     HTTP_PORT: '0',
     LOG_LEVEL: 'silent',
     ...extra,
+  };
+}
+
+/** Slack in multi-workspace (OAuth) mode and Stripe billing, both on their stand-ins. */
+export interface SlackStripeEnv {
+  /** The secret values alone (state secret and token-sealing key fresh on each call): what no log may show. */
+  secrets: Record<string, string>;
+  /** Everything to merge into `serviceEnv`'s `extra`, the secrets included. */
+  env: Record<string, string>;
+}
+
+/**
+ * Serves /slack/events, /slack/install, /slack/oauth_redirect, /stripe/webhook and the billing pages. Customers
+ * would return to a port nothing listens on: no test here follows Checkout back.
+ */
+export function slackStripeEnv(slack: SlackStandin, stripe: StripeStandin): SlackStripeEnv {
+  const secrets = {
+    SLACK_SIGNING_SECRET: slack.signingSecret,
+    SLACK_CLIENT_SECRET: slack.clientSecret,
+    SLACK_STATE_SECRET: randomBytes(16).toString('hex'),
+    SLACK_TOKEN_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+    STRIPE_SECRET_KEY: stripe.secretKey,
+    STRIPE_WEBHOOK_SECRET: stripe.webhookSecret,
+  };
+  return {
+    secrets,
+    env: {
+      ...secrets,
+      SLACK_CLIENT_ID: slack.clientId,
+      SLACK_API_URL: slack.apiUrl,
+      STRIPE_PREMIUM_PRICE_ID: stripe.priceId,
+      STRIPE_API_URL: stripe.baseUrl,
+      PUBLIC_BASE_URL: 'http://127.0.0.1:1',
+    },
   };
 }
 

@@ -1,5 +1,5 @@
 // POST /discord/interactions: Ed25519-verified HTTP interactions, answered in the HTTP response itself.
-import type { APIInteraction } from 'discord.js';
+import { ApplicationCommandOptionType, InteractionType, type APIInteraction } from 'discord.js';
 import type { Clock } from '../../clock.js';
 import type { Logger } from '../../log.js';
 import { readBody, sendJson, type Route } from '../../http/server.js';
@@ -14,6 +14,51 @@ const MAX_SKEW_SECONDS = 300;
 
 function header(value: string | string[] | undefined): string {
   return (Array.isArray(value) ? value[0] : value) ?? '';
+}
+
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** A command's option tree as handleInteraction walks it: a subcommand group always carries its subcommands. */
+function wellFormedOptions(options: unknown): boolean {
+  if (options === undefined) return true;
+  return (
+    Array.isArray(options) &&
+    options.every(
+      (option) =>
+        isRecord(option) &&
+        typeof option.name === 'string' &&
+        typeof option.type === 'number' &&
+        (option.type !== Number(ApplicationCommandOptionType.SubcommandGroup) ||
+          Array.isArray(option.options)) &&
+        wellFormedOptions(option.options),
+    )
+  );
+}
+
+/**
+ * What handleInteraction reads without checking, because Discord always sends it: a command's or autocomplete's
+ * `data`, and a guild member's user and permission bits. A signed body without them threw there (a 500).
+ */
+function isInteraction(value: unknown): value is APIInteraction {
+  if (!isRecord(value) || typeof value.type !== 'number') return false;
+  const { member, data } = value;
+  if (
+    member !== undefined &&
+    !(
+      isRecord(member) &&
+      isRecord(member.user) &&
+      typeof member.user.id === 'string' &&
+      (member.permissions === undefined ||
+        (typeof member.permissions === 'string' && /^\d+$/.test(member.permissions)))
+    )
+  ) {
+    return false;
+  }
+  const readsData =
+    value.type === Number(InteractionType.ApplicationCommand) ||
+    value.type === Number(InteractionType.ApplicationCommandAutocomplete);
+  return !readsData || (isRecord(data) && typeof data.name === 'string' && wellFormedOptions(data.options));
 }
 
 export function interactionsRoute(
@@ -36,15 +81,16 @@ export function interactionsRoute(
       if (!/^\d+$/.test(timestamp) || Math.abs(clock.now() / 1000 - Number(timestamp)) > MAX_SKEW_SECONDS) {
         return sendJson(response, 401, { error: 'stale request timestamp' });
       }
-      let interaction: APIInteraction;
+      let parsed: unknown;
       try {
-        interaction = JSON.parse(body.toString('utf8')) as APIInteraction;
+        parsed = JSON.parse(body.toString('utf8'));
       } catch {
         return sendJson(response, 400, { error: 'body is not JSON' });
       }
-      if (typeof interaction !== 'object' || interaction === null || typeof interaction.type !== 'number') {
+      if (!isInteraction(parsed)) {
         return sendJson(response, 400, { error: 'body is not an interaction' });
       }
+      const interaction = parsed;
       // Autocomplete answers with its choices in this response, so it is awaited; commands come back deferred at once.
       const outcome = await handleInteraction(deps, interaction);
       sendJson(response, 200, outcome.response);

@@ -1,13 +1,15 @@
 // The Slack app: Bolt over our HTTP server (/slack/events, /slack/install, OAuth redirect), one or many workspaces.
 import { App, HTTPReceiver, HTTPReceiverDeferredRequestError } from '@slack/bolt';
+import { defaultCallbackFailure, ErrorCode as OAuthErrorCode, type CallbackOptions } from '@slack/oauth';
 import { WebClient, type WebClientOptions } from '@slack/web-api';
-import type { Route } from '../../http/server.js';
+import { readBody, type Route } from '../../http/server.js';
 import type { Logger } from '../../log.js';
 import type { AnyCommand } from '../core/command.js';
 import type { CommandContext } from '../core/command-context.js';
 import { boltLogger } from './bolt-logger.js';
 import type { SlackBots } from './slack-bots.js';
 import { slackCommandHandler } from './slack-commands.js';
+import { slackErrorCode } from './slack-errors.js';
 import type { SlackInstallations } from './slack-installations.repo.js';
 
 export const SLACK_EVENTS_PATH = '/slack/events';
@@ -28,6 +30,32 @@ export const SLACK_BOT_SCOPES = [
 
 /** Slash commands and the two lifecycle events are small; anything bigger is not Slack. */
 const MAX_BODY_BYTES = 64 * 1024;
+
+/** What oauth.v2.access says of a code that was spent, expired or issued for another redirect. */
+const SPENT_CODE_ERRORS: ReadonlySet<string> = new Set([
+  'invalid_code',
+  'code_already_used',
+  'bad_redirect_uri',
+]);
+
+/**
+ * @slack/oauth answers 500 to every failed redirect but a missing or foreign state or code. An admin who pressed
+ * Cancel (error=access_denied) and a redirect replayed after its code was spent are the visitor's doing, not a
+ * fault of ours: they get a 400 that says so. Anything else (a wrong client secret, Slack down) stays a 500.
+ */
+const installFailure: NonNullable<CallbackOptions['failure']> = (error, options, request, response) => {
+  const cancelled = error.code === String(OAuthErrorCode.AuthorizationError);
+  if (!cancelled && !SPENT_CODE_ERRORS.has(slackErrorCode(error) ?? '')) {
+    return defaultCallbackFailure(error, options, request, response);
+  }
+  const why = cancelled
+    ? 'The installation was cancelled.'
+    : 'This install link was already used or has expired.';
+  response.writeHead(400, { 'content-type': 'text/html; charset=utf-8' });
+  response.end(
+    `<html><body><h2>The app was not installed</h2><p>${why} Start again from Add to Slack.</p></body></html>`,
+  );
+};
 
 export type SlackAuth =
   | { mode: 'single'; botToken: string }
@@ -106,6 +134,7 @@ export async function createSlackApp(options: SlackAppOptions): Promise<SlackApp
         directInstall: true,
         authorizationUrl: authorizeUrlFor(options.apiUrl),
         clientOptions: { slackApiUrl: options.apiUrl, retryConfig: { retries: 0 } },
+        callbackOptions: { failure: installFailure },
       },
     }),
   });
@@ -154,8 +183,12 @@ export async function createSlackApp(options: SlackAppOptions): Promise<SlackApp
   });
 
   // async: anything Bolt throws becomes a rejection our server answers with a 500, never an uncaught exception.
-  // eslint-disable-next-line @typescript-eslint/require-await
   const boltHandler: Route['handler'] = async (request, response) => {
+    // The body is read here, not by Bolt: past its bodyLimit Bolt's reader stops but leaves the rest of the body on
+    // the kept-alive connection, and the next request sent on it failed. readBody drops the rest and our server
+    // answers 413; Bolt uses a `rawBody` already on the request as the bytes it would have read.
+    if (request.method === 'POST')
+      Object.assign(request, { rawBody: await readBody(request, MAX_BODY_BYTES) });
     try {
       receiver.requestListener(request, response);
     } catch (error) {

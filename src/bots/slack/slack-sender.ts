@@ -82,22 +82,16 @@ export function createSlackSender({ client, bots, log }: SlackSenderDeps): ChatS
    * limit here is not waited out (a minute per workspace): the delivery goes back to the ledger for later,
    * since posting without knowing could post twice.
    */
-  async function earlierPost(bot: SlackBot, destination: Destination) {
-    const { channelId: channel, nonce, queuedAt, previousAttemptAt } = destination;
+  async function earlierPost(bot: SlackBot, channel: string, nonce: string, previousAttemptAt: Date) {
     const seconds = (ms: number) => String(Math.floor(ms / 1000));
-    const window = previousAttemptAt
-      ? {
-          oldest: seconds(previousAttemptAt.getTime() - PREVIOUS_TRY_MARGIN_MS),
-          latest: seconds(previousAttemptAt.getTime() + PREVIOUS_TRY_MARGIN_MS),
-        }
-      : { oldest: seconds(queuedAt.getTime() - 1000) };
     try {
       const history = await client.conversations.history({
         token: bot.botToken,
         channel,
         limit: HISTORY_PAGE,
         include_all_metadata: true,
-        ...window,
+        oldest: seconds(previousAttemptAt.getTime() - PREVIOUS_TRY_MARGIN_MS),
+        latest: seconds(previousAttemptAt.getTime() + PREVIOUS_TRY_MARGIN_MS),
       });
       const found = history.messages?.find((message) => {
         const payload = message.metadata?.event_payload ?? {};
@@ -189,12 +183,13 @@ export function createSlackSender({ client, bots, log }: SlackSenderDeps): ChatS
   return {
     platform: 'slack',
     async send(destination: Destination, reply) {
-      const { channelId, guildId, nonce, attempt } = destination;
+      const { channelId, guildId, nonce, previousAttemptAt } = destination;
       const deadline = Date.now() + SLACK_SEND_DEADLINE_MS;
       const bot = await installedBot(guildId);
       if (bot.pausedReason) throw permanent('slack_paused', bot.pausedReason, bot.pausedReason);
-      if (attempt > 1) {
-        const ts = await earlierPost(bot, destination);
+      // Set only when an earlier attempt may have posted (see the ledger): one refused outright did not.
+      if (previousAttemptAt) {
+        const ts = await earlierPost(bot, channelId, nonce, previousAttemptAt);
         if (ts) return { messageId: ts };
       }
       try {
@@ -252,12 +247,14 @@ export function createSlackSender({ client, bots, log }: SlackSenderDeps): ChatS
         error,
       );
     }
-    // 5xx, timeouts, and anything else: retried with backoff by the ledger, failed after its attempts.
+    // 5xx, timeouts, and anything else: retried with backoff by the ledger, failed after its attempts. An error
+    // answer (ok: false) means nothing was posted; a 5xx or a timeout may hide a post that went through.
     return new AppError(
       'slack_send_failed',
       `post to Slack channel ${channel} failed: ${code ?? String(error)}`,
       {
         kind: 'transient',
+        unsent: code !== undefined,
         cause: error,
       },
     );

@@ -123,7 +123,7 @@ function installationOf(
   };
 }
 
-/** A first try of a new delivery; a retry passes the same nonce and queuedAt with a higher attempt. */
+/** A first try of a new delivery; a retry passes the same nonce, a higher attempt and the earlier try's time. */
 function delivery(teamId: string | null, channelId: string, retry: Partial<Destination> = {}): Destination {
   nonces += 1;
   return { channelId, guildId: teamId, nonce: `ddd-${nonces}`, attempt: 1, queuedAt: new Date(), ...retry };
@@ -358,7 +358,7 @@ describe('createSlackSender: a retried delivery posts exactly once', () => {
       const first = delivery(teamId, channelId);
       const sent = await sender.send(first, reply);
 
-      const again = await sender.send({ ...first, attempt: 2 }, reply);
+      const again = await sender.send({ ...first, attempt: 2, previousAttemptAt: new Date() }, reply);
 
       expect(again.messageId).toBe(sent.messageId);
       expect(postsIn(teamId)).toHaveLength(1);
@@ -368,10 +368,11 @@ describe('createSlackSender: a retried delivery posts exactly once', () => {
 
   it('when attempt 2 finds only other deliveries’ messages in the channel, then it posts once', async () => {
     const { teamId, channelId } = await installedWorkspace();
-    const retried = delivery(teamId, channelId, { attempt: 2 });
+    const retried = delivery(teamId, channelId, { attempt: 2, previousAttemptAt: new Date() });
     // Neighbouring nonces (ddd-N0, ddd-N1) share the retried one's prefix but are other deliveries.
-    await sender.send({ ...retried, nonce: `${retried.nonce}0`, attempt: 1 }, chartReply);
-    await sender.send({ ...retried, nonce: `${retried.nonce}1`, attempt: 1 }, textReply);
+    const firstTry = { ...retried, attempt: 1, previousAttemptAt: null };
+    await sender.send({ ...firstTry, nonce: `${retried.nonce}0` }, chartReply);
+    await sender.send({ ...firstTry, nonce: `${retried.nonce}1` }, textReply);
 
     const { messageId } = await sender.send(retried, chartReply);
 
@@ -388,7 +389,10 @@ describe('createSlackSender: a retried delivery posts exactly once', () => {
   it('when attempt 2 finds an empty channel, then it posts once', async () => {
     const { teamId, channelId } = await installedWorkspace();
 
-    const { messageId } = await sender.send(delivery(teamId, channelId, { attempt: 2 }), textReply);
+    const { messageId } = await sender.send(
+      delivery(teamId, channelId, { attempt: 2, previousAttemptAt: new Date() }),
+      textReply,
+    );
 
     const [posted, ...more] = postsIn(teamId);
     expect(more).toHaveLength(0);
@@ -396,11 +400,28 @@ describe('createSlackSender: a retried delivery posts exactly once', () => {
     expect(callsTo(teamId, 'conversations.history')).toMatchObject([{ ok: true }]);
   });
 
+  it('when the first try was refused outright (ok: false), then the retry posts without reading history', async () => {
+    const { teamId, channelId } = await installedWorkspace();
+    standin.failNext('chat.postMessage', 'internal_error');
+    const first = delivery(teamId, channelId);
+
+    const refusal = await sendFails(first, textReply);
+    // The ledger hands such a retry no earlier attempt to look for (markRetry with unsent).
+    const { messageId } = await sender.send({ ...first, attempt: 2 }, textReply);
+
+    expect(refusal).toMatchObject({ kind: 'transient', unsent: true });
+    expect(postsIn(teamId).map((post) => post.ts)).toEqual([messageId]);
+    expect(callsTo(teamId, 'conversations.history')).toEqual([]);
+  });
+
   it('when conversations.history is rate limited on a retry, then the send throws a rate-limited error and posts nothing', async () => {
     const { teamId, channelId } = await installedWorkspace();
     standin.failNext('conversations.history', 'ratelimited', { retryAfterSeconds: 60 });
 
-    const error = await sendFails(delivery(teamId, channelId, { attempt: 2 }), chartReply);
+    const error = await sendFails(
+      delivery(teamId, channelId, { attempt: 2, previousAttemptAt: new Date() }),
+      chartReply,
+    );
 
     expect(error).toMatchObject({ kind: 'rate-limited', retryAfterSeconds: 60 });
     expect(postsIn(teamId)).toHaveLength(0);
