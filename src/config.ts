@@ -47,6 +47,14 @@ export const configSchema = z.object({
     .describe(
       'Seconds between GetMatchHistoryBySequenceNum calls per key (Valve tolerates about one per 5 s); each also counts against STEAM_REQUESTS_PER_SECOND.',
     ),
+  JOB_MAX_RETRIES: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .default(5)
+    .describe(
+      'Retries of a job after a transient failure (backoff 2 s × 2^n with jitter, up to 5 min) before it is dead-lettered (`ddd jobs failed`).',
+    ),
   STEAM_TIMEOUT_MS: z.coerce
     .number()
     .int()

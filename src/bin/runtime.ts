@@ -20,7 +20,7 @@ import { leaguesJob } from '../ingest/jobs/leagues.job.js';
 import { playerSummariesJob } from '../ingest/jobs/player-summaries.job.js';
 import { pollLeaguesJob } from '../ingest/jobs/poll-leagues.job.js';
 import { teamInfoJob } from '../ingest/jobs/team-info.job.js';
-import { createScheduler, type Scheduler } from '../ingest/scheduler.js';
+import { createScheduler, DEFAULT_RETRY, type Scheduler } from '../ingest/scheduler.js';
 import { createDota2WebApiRequest } from '../ingest/steam/dota2-webapi.js';
 import { createSteamClient, type SteamClient } from '../ingest/steam/steam-client.js';
 import type { Logger } from '../log.js';
@@ -176,6 +176,7 @@ export async function openRuntime(
     jobs,
     context: { ...ingest, ...(notifier ? { notifier } : {}), ...(billing ? { billing } : {}) },
     log,
+    retry: { ...DEFAULT_RETRY, maxRetries: config.JOB_MAX_RETRIES },
   });
   return {
     config,
