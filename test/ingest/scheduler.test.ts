@@ -104,6 +104,25 @@ describe('scheduler failure classification', () => {
     expect(await openDeadLetters(test.db)).toEqual([]);
   });
 
+  it('when rate limits come between transient failures, then the failures still add up to a dead letter', async () => {
+    const job = scriptedJob('test.mixed', [
+      transient,
+      rateLimited,
+      transient,
+      rateLimited,
+      transient,
+      rateLimited,
+      succeed,
+    ]);
+    await runUntilIdle(job);
+    await scheduler!.whenIdle(20_000);
+    // Three charged failures (maxRetries 2) with two uncharged waits between them; the success is never reached.
+    expect(job.runs).toBe(5);
+    expect(await openDeadLetters(test.db)).toMatchObject([
+      { kind: 'exhausted', code: 'steam_server_error', attempts: 3 },
+    ]);
+  });
+
   it('when Valve rate-limits a job, then it is rescheduled without being charged a failure', async () => {
     const job = scriptedJob('test.rate-limited', [rateLimited, rateLimited, rateLimited, succeed]);
     await runUntilIdle(job);
