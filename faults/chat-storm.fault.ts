@@ -77,12 +77,11 @@ describe('a chat-platform 5xx storm during fan-out', () => {
       for (let n = 0; n < failures; n += 1)
         discord.failNext(`/channels/${channelId}/messages`, DISCORD_STATUSES[(i + n) % 4] ?? 500);
     });
-    // Refused outright (ok: false) is retried at once; a 503 on the posting step may hide a post, so its retry
-    // first reads the channel's history, which Slack allows once a minute per workspace.
-    slack.failNext('files.getUploadURLExternal', 'internal_error', { times: 6 });
+    // A 503 on the posting step may hide a post, so its retry first reads the channel's history, which Slack
+    // allows once a minute per workspace: one such failure per workspace keeps the row short.
     slack.failNext('files.completeUploadExternal', 'service_unavailable', { status: 503 });
     row.did(
-      `queued 5xx answers: ${DISCORD_CHANNELS.length} Discord channels ${ABSORBED} or ${PAST_THE_CLIENT} in a row (500/502/503/504), Slack's upload 6 refusals (ok: false) and one 503 on the posting step`,
+      `queued 5xx answers: ${DISCORD_CHANNELS.length} Discord channels ${ABSORBED} or ${PAST_THE_CLIENT} in a row (500/502/503/504), Slack a 503 on the posting step`,
     );
     await queueFanOut(test.db, worker.runtime.ingest, DISCORD_CHANNELS);
     row.did(
@@ -101,16 +100,14 @@ describe('a chat-platform 5xx storm during fan-out', () => {
     );
 
     const discordErrors = discord.requests.filter((request) => request.status >= 500).length;
-    const slackErrors = slack.calls.filter((call) =>
-      /internal_error|service_unavailable/.test(call.error ?? ''),
-    ).length;
+    const slackErrors = slack.calls.filter((call) => call.error === 'service_unavailable').length;
     const retried = await test
       .db('deliveries')
       .where('attempts', '>', 1)
       .count<{ count: string }[]>('* as count');
     expect(final).toEqual({ sent: DISCORD_CHANNELS.length + SLACK_CHANNELS.length });
     expect(discordErrors).toBe(DISCORD_CHANNELS.reduce((sum, _, i) => sum + (i % 4 === 0 ? 5 : 2), 0));
-    expect(slackErrors).toBe(7);
+    expect(slackErrors).toBe(1);
     expect(Number(retried[0]?.count)).toBeGreaterThan(0);
     row.checked(
       `${discordErrors} Discord 5xx and ${slackErrors} Slack errors answered; ${retried[0]?.count} deliveries took more than one attempt; ledger ${JSON.stringify(final)} after ${((Date.now() - started) / 1000).toFixed(1)} s`,

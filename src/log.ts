@@ -21,6 +21,8 @@ const REDACTED_PATHS = [
 /** Secrets inside free text: Slack tokens, bearer credentials, and secret-named fields in JSON or form bodies. */
 const SECRETS_IN_TEXT: readonly [RegExp, string][] = [
   [/xox[a-z]-[A-Za-z0-9-]+/g, 'xox?-[redacted]'],
+  // An interaction token in a webhook URL (discord.js errors carry it in `url`) lets anyone answer as the bot.
+  [/(\/webhooks\/\d+\/)[^/?\s"]+/g, '$1[redacted]'],
   [/(Bearer|Bot)\s+[\w.~+/=-]+/g, '$1 [redacted]'],
   [
     /("?\b(?:client_secret|token|refresh_token|code|secret|key|password)"?\s*[:=]\s*"?)[^"&,\s}]+/gi,
@@ -39,6 +41,25 @@ export function scrubSecrets(text: string): string {
   );
 }
 
+/**
+ * Errors as pino serializes them, with secrets scrubbed from their text fields (a discord.js error's `url` and
+ * `message` name the interaction's webhook) and without the request body they carry (tokens, chart PNGs).
+ */
+function scrubbedError(error: Error): Record<string, unknown> {
+  const serialized: Record<string, unknown> = { ...pino.stdSerializers.err(error) };
+  delete serialized.requestBody;
+  for (const [field, value] of Object.entries(serialized))
+    if (typeof value === 'string') serialized[field] = scrubSecrets(value);
+  return serialized;
+}
+
 export function createLogger(level: string = 'info', destination?: pino.DestinationStream): Logger {
-  return pino({ level, redact: { paths: REDACTED_PATHS, censor: '[redacted]' } }, destination);
+  return pino(
+    {
+      level,
+      redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+      serializers: { err: scrubbedError },
+    },
+    destination,
+  );
 }

@@ -47,6 +47,8 @@ program
       // A second signal means the operator will not wait: what is unfinished stays queued for the next process.
       if (signals > 1) process.exit(1);
       log.info({ signal, deadlineMs: config.SHUTDOWN_DEADLINE_MS }, 'shutting down');
+      // Whatever still holds the process past the deadline (a connection the pool waits on) does not keep it.
+      setTimeout(() => process.exit(1), config.SHUTDOWN_DEADLINE_MS + 5_000).unref();
       service.stop().then(
         () => process.exit(0),
         (error: unknown) => {

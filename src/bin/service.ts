@@ -236,8 +236,11 @@ export async function startService(
       try {
         await gateway?.stop();
         const closing = server.close();
+        // Requests still open at the deadline (a slow client, a deferred command) are cut, not waited for.
+        const cut = setTimeout(() => server.server.closeAllConnections(), deadlineMs).unref();
         const { unfinished } = await runtime.scheduler.stop(deadlineMs);
         await closing;
+        clearTimeout(cut);
         log.info({ role, unfinishedJobs: unfinished }, 'service stopped');
       } finally {
         discord?.rest.clearHashSweeper();

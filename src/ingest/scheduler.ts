@@ -138,6 +138,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
   saveJobStateThroughOutages(backend, pool, stopping.signal, log);
   const context: JobContext = { ...options.context, enqueue, stopping: stopping.signal };
   let started = false;
+  let stopped: Promise<{ unfinished: number }> | undefined;
   // Agenda's stop() does not wait for jobs already running; closing the pool under them would fail them.
   const running = new Set<Promise<unknown>>();
 
@@ -248,22 +249,27 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     },
     // Not agenda.drain(): it leaves jobs locked but not yet started locked until their lock expires (minutes);
     // stop() hands them back at once and keeps running jobs' locks, and the deadline is ours.
-    async stop(deadlineMs = Number.POSITIVE_INFINITY) {
-      started = false;
-      stopping.abort();
-      await agenda.stop(false);
-      let timer: NodeJS.Timeout | undefined;
-      const deadline = new Promise<void>((resolve) => {
-        if (Number.isFinite(deadlineMs)) timer = setTimeout(resolve, deadlineMs);
-      });
-      await Promise.race([Promise.allSettled(running), deadline]);
-      clearTimeout(timer);
-      const unfinished = running.size;
-      if (unfinished > 0) log.warn({ unfinished, deadlineMs }, 'jobs still running at the shutdown deadline');
-      // Agenda skips this when it stops while a job was still finishing; the LISTEN client must go back
-      // to the pool, or closing the pool waits on it and a database shutdown later reports it as an error.
-      await backend.notificationChannel?.disconnect();
-      return { unfinished };
+    stop(deadlineMs = Number.POSITIVE_INFINITY) {
+      // Once: a later call (runtime.close after the service's stop) must not wait again, without the deadline.
+      stopped ??= (async () => {
+        started = false;
+        stopping.abort();
+        await agenda.stop(false);
+        let timer: NodeJS.Timeout | undefined;
+        const deadline = new Promise<void>((resolve) => {
+          if (Number.isFinite(deadlineMs)) timer = setTimeout(resolve, deadlineMs);
+        });
+        await Promise.race([Promise.allSettled(running), deadline]);
+        clearTimeout(timer);
+        const unfinished = running.size;
+        if (unfinished > 0)
+          log.warn({ unfinished, deadlineMs }, 'jobs still running at the shutdown deadline');
+        // Agenda skips this when it stops while a job was still finishing; the LISTEN client must go back
+        // to the pool, or closing the pool waits on it and a database shutdown later reports it as an error.
+        await backend.notificationChannel?.disconnect();
+        return { unfinished };
+      })();
+      return stopped;
     },
     isRunning: () => started,
     whenIdle(timeoutMs) {

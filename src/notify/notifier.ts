@@ -32,7 +32,11 @@ export interface Destination {
   attempt: number;
   /** When the delivery was queued: an earlier try's message cannot be older. */
   queuedAt: Date;
-  /** When the previous try was claimed or gave up; null when unknown (first try, or after a rate-limit wait). */
+  /**
+   * When the last try that may have posted was claimed or gave up; null when none may have (the first try, or
+   * every earlier one was refused outright or rate-limited before posting). Senders look for an earlier post
+   * only when it is set.
+   */
   previousAttemptAt?: Date | null;
 }
 

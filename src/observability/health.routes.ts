@@ -18,18 +18,19 @@ export interface ReadinessSources {
 
 const DATABASE_CHECK_TIMEOUT_MS = 2_000;
 
-async function databaseReachable(db: Db): Promise<boolean> {
+/** True when `work` settles well within the database timeout; false when it fails or takes longer. */
+async function withinDatabaseTimeout(work: Promise<unknown>): Promise<boolean> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<boolean>((resolve) => {
     timer = setTimeout(() => resolve(false), DATABASE_CHECK_TIMEOUT_MS);
   });
-  const query = db.raw('SELECT 1').then(
+  const done = work.then(
     () => true,
     () => false,
   );
-  const reachable = await Promise.race([query, timeout]);
+  const settled = await Promise.race([done, timeout]);
   clearTimeout(timer);
-  return reachable;
+  return settled;
 }
 
 function fontsLoaded(): boolean {
@@ -42,10 +43,10 @@ function fontsLoaded(): boolean {
 }
 
 /** Each check by name, true when it passes; a check a process does not need is left out. */
-export async function readinessChecks(sources: ReadinessSources): Promise<Record<string, boolean>> {
+async function readinessChecks(sources: ReadinessSources): Promise<Record<string, boolean>> {
   return {
     accepting_work: !sources.stopping(),
-    database: await databaseReachable(sources.db),
+    database: await withinDatabaseTimeout(sources.db.raw('SELECT 1')),
     ...(sources.schedulerRunning ? { scheduler: sources.schedulerRunning() } : {}),
     ...(sources.needsFonts ? { fonts: fontsLoaded() } : {}),
   };
@@ -71,10 +72,9 @@ export function healthRoutes(sources: ReadinessSources, log: Logger): Route[] {
       method: 'GET',
       path: '/metrics',
       async handler(_request, response) {
-        // Counters from this process are still worth serving when the database is down.
-        await refreshDatabaseGauges(sources.db).catch((error: unknown) =>
-          log.warn({ err: error }, 'metrics: database gauges not refreshed'),
-        );
+        // Counters from this process are still worth serving when the database is down or slow.
+        if (!(await withinDatabaseTimeout(refreshDatabaseGauges(sources.db))))
+          log.warn('metrics: database gauges not refreshed');
         const body = await metricsRegistry.metrics();
         response.writeHead(200, { 'content-type': metricsRegistry.contentType });
         response.end(body);

@@ -79,8 +79,29 @@ const openDeadLetters = new Gauge({
   registers: [metricsRegistry],
 });
 
-/** Reads the shared state every worker sees from Postgres, so any one process's /metrics reports it whole. */
-export async function refreshDatabaseGauges(db: Db): Promise<void> {
+/** Scrapes within this long reuse the last reading: /metrics is public and each reading is a few counts. */
+const GAUGES_MAX_AGE_MS = 15_000;
+const gaugeReadings = new WeakMap<Db, { at: number; reading?: Promise<void> }>();
+
+/**
+ * Reads the shared state every worker sees from Postgres, so any one process's /metrics reports it whole; at
+ * most one reading at a time and one per GAUGES_MAX_AGE_MS, however often it is scraped.
+ */
+export function refreshDatabaseGauges(db: Db): Promise<void> {
+  const state = gaugeReadings.get(db) ?? { at: 0 };
+  gaugeReadings.set(db, state);
+  if (Date.now() - state.at < GAUGES_MAX_AGE_MS) return Promise.resolve();
+  state.reading ??= readDatabaseGauges(db)
+    .then(() => {
+      state.at = Date.now();
+    })
+    .finally(() => {
+      state.reading = undefined;
+    });
+  return state.reading;
+}
+
+async function readDatabaseGauges(db: Db): Promise<void> {
   const status = await collectStatus(db);
   jobQueue.reset();
   for (const queue of status.queues) {

@@ -31,6 +31,14 @@ export const CHANNEL_GONE_ERRORS: ReadonlySet<string> = new Set([
   'restricted_action',
 ]);
 
+/** Error answers after which, Slack says, some part of the call may have succeeded: the post may exist. */
+export const MAY_HAVE_POSTED_ERRORS: ReadonlySet<string> = new Set([
+  'internal_error',
+  'fatal_error',
+  'service_unavailable',
+  'request_timeout',
+]);
+
 function isCoded(error: unknown): error is { code: string } {
   return (
     typeof error === 'object' && error !== null && typeof (error as { code?: unknown }).code === 'string'

@@ -7,7 +7,13 @@ import type { Reply } from '../core/reply.js';
 import { toSlackMessage } from './block-kit.js';
 import type { SlackBots } from './slack-bots.js';
 import { TOKEN_REFUSED_REASON, type SlackBot } from './slack-installations.repo.js';
-import { CHANNEL_GONE_ERRORS, TOKEN_ERRORS, slackErrorCode, slackRetryAfter } from './slack-errors.js';
+import {
+  CHANNEL_GONE_ERRORS,
+  MAY_HAVE_POSTED_ERRORS,
+  TOKEN_ERRORS,
+  slackErrorCode,
+  slackRetryAfter,
+} from './slack-errors.js';
 
 /**
  * A send gives up after this long, waits for Slack's `Retry-After` included, so a live notifier never holds a
@@ -248,13 +254,14 @@ export function createSlackSender({ client, bots, log }: SlackSenderDeps): ChatS
       );
     }
     // 5xx, timeouts, and anything else: retried with backoff by the ledger, failed after its attempts. An error
-    // answer (ok: false) means nothing was posted; a 5xx or a timeout may hide a post that went through.
+    // answer (ok: false) means nothing was posted, except those Slack documents as possibly half done; those, a
+    // 5xx or a timeout may hide a post that went through.
     return new AppError(
       'slack_send_failed',
       `post to Slack channel ${channel} failed: ${code ?? String(error)}`,
       {
         kind: 'transient',
-        unsent: code !== undefined,
+        unsent: code !== undefined && !MAY_HAVE_POSTED_ERRORS.has(code),
         cause: error,
       },
     );

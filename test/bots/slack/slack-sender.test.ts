@@ -402,10 +402,13 @@ describe('createSlackSender: a retried delivery posts exactly once', () => {
 
   it('when the first try was refused outright (ok: false), then the retry posts without reading history', async () => {
     const { teamId, channelId } = await installedWorkspace();
+    standin.failNext('chat.postMessage', 'invalid_blocks');
+    // Slack's internal_error may have posted after all: that retry must look first.
     standin.failNext('chat.postMessage', 'internal_error');
     const first = delivery(teamId, channelId);
 
     const refusal = await sendFails(first, textReply);
+    expect(await sendFails(first, textReply)).toMatchObject({ kind: 'transient', unsent: false });
     // The ledger hands such a retry no earlier attempt to look for (markRetry with unsent).
     const { messageId } = await sender.send({ ...first, attempt: 2 }, textReply);
 
