@@ -66,6 +66,12 @@ const STORM: EndpointFaults = {
   htmlErrorRatio: 0.15,
   truncatedRatio: 0.15,
 };
+/**
+ * One endpoint is down for the whole storm (every answer a 500 or 503): the team-info job queued during it must
+ * run out of retries, so a dead letter shows however the random mix falls elsewhere.
+ */
+const DOWN_ENDPOINT: EndpointName = 'GetTeamInfoByTeamID';
+const DOWN: EndpointFaults = { ratePerSecondPerKey: STORM.ratePerSecondPerKey, serverErrorRatio: 1 };
 /** Seconds 3 to 6 of every ten, every answer comes later than our timeout: the client gives up on each. */
 const TIMEOUT_SPELL = { everySeconds: 10, fromSecond: 3, lastsSeconds: 3, latencyMs: STEAM_TIMEOUT_MS + 500 };
 
@@ -235,8 +241,10 @@ function startStorm(valve: ValveReplay) {
     if (spell === inSpell) return;
     inSpell = spell;
     if (spell) spells += 1;
-    for (const endpoint of ENDPOINT_NAMES)
-      valve.setFaults(endpoint, spell ? { ...STORM, latencyMs: TIMEOUT_SPELL.latencyMs } : STORM);
+    for (const endpoint of ENDPOINT_NAMES) {
+      const faults = endpoint === DOWN_ENDPOINT ? DOWN : STORM;
+      valve.setFaults(endpoint, spell ? { ...faults, latencyMs: TIMEOUT_SPELL.latencyMs } : faults);
+    }
   };
   weather();
   const timer = setInterval(weather, 100);
@@ -430,7 +438,7 @@ describe('fault: valve storm', () => {
           ]),
         );
         row.did(
-          `storm: ${oneDecimal(stormSeconds)} s (FAULT_STORM_SECONDS=${STORM_SECONDS}) on all ${ENDPOINT_NAMES.length} endpoints: 429 with Retry-After above ${STORM.ratePerSecondPerKey}/s per key, then ${percent(STORM.serverErrorRatio)} 500/503, ${percent(STORM.htmlErrorRatio)} HTML with 200, ${percent(STORM.truncatedRatio)} truncated JSON; timeout spells: ${storm.spells()} of ${TIMEOUT_SPELL.lastsSeconds} s answering after ${TIMEOUT_SPELL.latencyMs} ms; ${stormAccounts.length} more players tracked, ${completionJobs.length} completion jobs queued; driven so far ${JSON.stringify(driver.enqueued())}`,
+          `storm: ${oneDecimal(stormSeconds)} s (FAULT_STORM_SECONDS=${STORM_SECONDS}) on all ${ENDPOINT_NAMES.length} endpoints (${DOWN_ENDPOINT} down throughout): 429 with Retry-After above ${STORM.ratePerSecondPerKey}/s per key, then ${percent(STORM.serverErrorRatio)} 500/503, ${percent(STORM.htmlErrorRatio)} HTML with 200, ${percent(STORM.truncatedRatio)} truncated JSON; timeout spells: ${storm.spells()} of ${TIMEOUT_SPELL.lastsSeconds} s answering after ${TIMEOUT_SPELL.latencyMs} ms; ${stormAccounts.length} more players tracked, ${completionJobs.length} completion jobs queued; driven so far ${JSON.stringify(driver.enqueued())}`,
         );
         row.did(
           `storm served ${stormRequests} requests, by outcome ${JSON.stringify(served.byOutcome)}, ${timeouts} client timeouts (status 0 in /metrics); by endpoint ${JSON.stringify(served.byEndpoint)}; job runs in /metrics ${JSON.stringify(jobOutcomes)}`,
