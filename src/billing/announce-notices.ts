@@ -18,7 +18,7 @@ interface Claimed {
  * the platforms this process posts to, and posts it to the guild's oldest alert channels. A refused post is
  * logged and not retried: the notice stays visible in /dota premium and /dota status.
  */
-export async function announceNotices(db: Db, notifier: Notifier, log: Logger, now: Date): Promise<number> {
+export async function announceNotices(db: Db, notifier: Notifier, log: Logger): Promise<number> {
   if (notifier.platforms.length === 0) return 0;
   const claimed = await db('premium_accounts')
     .whereNotNull('notice')
@@ -39,7 +39,7 @@ export async function announceNotices(db: Db, notifier: Notifier, log: Logger, n
       try {
         await notifier.post(
           platform,
-          { channelId, guildId, nonce: nonce.slice(0, 25), attempt: 1, queuedAt: now },
+          { channelId, guildId, nonce: nonce.slice(0, 25) },
           { title: 'DataDrivenDota premium', text: notice },
         );
         posted += 1;

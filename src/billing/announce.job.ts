@@ -9,7 +9,7 @@ export const billingAnnounceJob: JobDefinition<Record<string, never>> = {
   entity: () => 'billing-notices',
   async run(ctx) {
     if (!ctx.notifier) throw new Error('billing.announce runs only in processes with a chat sender');
-    const posted = await announceNotices(ctx.db, ctx.notifier, ctx.log, new Date(ctx.clock.now()));
+    const posted = await announceNotices(ctx.db, ctx.notifier, ctx.log);
     if (posted > 0) ctx.log.info({ posted }, 'billing notices posted');
   },
 };

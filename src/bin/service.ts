@@ -4,6 +4,7 @@ import { systemClock, type Clock } from '../clock.js';
 import { discordEnabled, slackMode, type Config, type ServiceRole } from '../config.js';
 import { COMMANDS } from '../bots/core/commands/index.js';
 import type { CommandContext } from '../bots/core/command-context.js';
+import { createInFlight } from '../bots/core/in-flight.js';
 import { createDiscordRest } from '../bots/discord/discord-rest.js';
 import { createDiscordSender } from '../bots/discord/discord-sender.js';
 import { startGatewayBot, type GatewayBot } from '../bots/discord/gateway.js';
@@ -129,11 +130,13 @@ export async function startService(
       : {}),
   });
   let stopping = false;
+  const inFlight = createInFlight();
   let http: HttpServer | undefined;
   let gateway: GatewayBot | undefined;
   try {
     if (wantsSlack) slack ??= await openSlack(config, runtime.db, log);
     const ctx: CommandContext = {
+      inFlight,
       db: runtime.db,
       ingest: runtime.ingest,
       render: runtime.render,
@@ -238,10 +241,14 @@ export async function startService(
         const closing = server.close();
         // Requests still open at the deadline (a slow client, a deferred command) are cut, not waited for.
         const cut = setTimeout(() => server.server.closeAllConnections(), deadlineMs).unref();
-        const { unfinished } = await runtime.scheduler.stop(deadlineMs);
+        const deadline = Date.now() + deadlineMs;
+        const [{ unfinished }, unansweredCommands] = await Promise.all([
+          runtime.scheduler.stop(deadlineMs),
+          inFlight.settled(deadline),
+        ]);
         await closing;
         clearTimeout(cut);
-        log.info({ role, unfinishedJobs: unfinished }, 'service stopped');
+        log.info({ role, unfinishedJobs: unfinished, unansweredCommands }, 'service stopped');
       } finally {
         discord?.rest.clearHashSweeper();
         discord?.rest.clearHandlerSweeper();

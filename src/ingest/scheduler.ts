@@ -87,8 +87,9 @@ function saveJobStateThroughOutages(
       () => false,
     );
   repository.saveJobState = async (job, options) => {
-    // Past the lock lifetime the lock has expired anyway and another worker may own the job.
-    const giveUpAt = Date.now() + LOCK_LIFETIME_MS;
+    // Once the lock expires another worker may own the job, and a late save would overwrite its state: give up
+    // a little before, counting from when the job was locked.
+    const giveUpAt = (job.lockedAt?.getTime() ?? Date.now()) + LOCK_LIFETIME_MS - 30_000;
     for (let waitMs = 250; ; waitMs = Math.min(2 * waitMs, 5_000)) {
       try {
         return await save(job, options);

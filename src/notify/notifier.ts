@@ -28,10 +28,6 @@ export interface Destination {
   guildId: string | null;
   /** Unique per delivery, so the platform (or our own check) can drop a repeat of a send whose answer we never saw. */
   nonce: string;
-  /** 1 on the first try; above 1 an earlier try may have reached the platform without us learning it. */
-  attempt: number;
-  /** When the delivery was queued: an earlier try's message cannot be older. */
-  queuedAt: Date;
   /**
    * When the last try that may have posted was claimed or gave up; null when none may have (the first try, or
    * every earlier one was refused outright or rate-limited before posting). Senders look for an earlier post
@@ -132,8 +128,6 @@ export function createNotifier(deps: NotifierDeps): Notifier {
           channelId: delivery.channel_id,
           guildId: delivery.guild_id,
           nonce: `ddd-${delivery.id}`,
-          attempt: delivery.attempts,
-          queuedAt: delivery.created_at,
           previousAttemptAt: delivery.previous_claimed_at,
         },
         alertReply(reply, alert, targets),

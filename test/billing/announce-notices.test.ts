@@ -36,7 +36,7 @@ afterAll(async () => {
   await h?.close();
 });
 
-const announce = () => announceNotices(h.database.db, notifier, log, new Date(h.clock.now()));
+const announce = () => announceNotices(h.database.db, notifier, log);
 const postedTexts = () =>
   discord.messages
     .filter((message) => message.via === 'channel')

@@ -130,8 +130,6 @@ describe('league recaps to Slack', () => {
         channelId: posted.channel_id,
         guildId: posted.guild_id,
         nonce: `ddd-${posted.id}`,
-        attempt: posted.attempts,
-        queuedAt: posted.created_at,
       },
       { text: 'the recap the first notifier sent', image: await recapImage() },
     );

@@ -3,12 +3,15 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { startService, type Service } from '../../src/bin/service.js';
 import type { ServiceRole } from '../../src/config.js';
 import { startDiscordStandin, type DiscordStandin } from '../../src/fakes/discord-standin.server.js';
+import { createInteractionSigner } from '../../src/fakes/interaction-signer.js';
+import { slashInteraction } from '../../src/fakes/slash-interaction.js';
 import { startValveReplay, type ValveReplay } from '../../src/fakes/valve-replay.server.js';
 import { createLogger } from '../../src/log.js';
 import { notifyDeliverJob } from '../../src/notify/deliver.job.js';
 import {
   alertChannel,
   deliveryStatuses,
+  PRO_MATCH,
   queueFanOut,
   serviceConfig,
   serviceEnv,
@@ -41,9 +44,13 @@ describe('the service', () => {
   });
 
   /** Starts a service; the first in a test also starts the Discord stand-in, with `discordLimit` messages/s. */
-  async function start(role: ServiceRole, discordLimit?: number): Promise<Service> {
+  async function start(
+    role: ServiceRole,
+    discordLimit?: number,
+    env: Record<string, string> = {},
+  ): Promise<Service> {
     discord ??= await startDiscordStandin(discordLimit ? { globalLimit: discordLimit } : {});
-    const config = serviceConfig(serviceEnv(test.url, valve, discord), role);
+    const config = serviceConfig(serviceEnv(test.url, valve, discord, env), role);
     const service = await startService(config, log, { role });
     running.push(service);
     return service;
@@ -132,5 +139,39 @@ describe('the service', () => {
       .map((message) => message.channelId)
       .sort();
     expect(perChannel).toEqual([...channels].sort());
+  });
+
+  it('when the web role is stopped while a deferred command is still being answered, then the answer is edited in before it exits', async () => {
+    const signer = createInteractionSigner();
+    const web = await start('web', undefined, { DISCORD_PUBLIC_KEY: signer.publicKeyHex });
+    const discord = standin();
+    // A match we do not store yet: answering it means asking Valve, slowed down here to outlast the stop call.
+    valve.setFaults('GetMatchHistory', { latencyMs: 1_500 });
+    const interaction = slashInteraction({
+      applicationId: discord.applicationId,
+      guildId: '1200000000000000000',
+      channelId: alertChannel(0),
+      userId: '1200000000000000009',
+      username: 'admin',
+      permissions: '0',
+      path: ['match'],
+      options: [{ name: 'id', type: 4, value: PRO_MATCH }],
+    });
+    discord.registerInteraction(interaction);
+    const body = JSON.stringify(interaction);
+    const answer = await fetch(`http://127.0.0.1:${web.http.port}/discord/interactions`, {
+      method: 'POST',
+      headers: signer.headers(body),
+      body,
+    });
+    discord.recordInteractionResponse(interaction.id, await answer.json());
+
+    await web.stop(20_000);
+    running.splice(running.indexOf(web), 1);
+    valve.setFaults('GetMatchHistory', {});
+
+    expect(answer.status).toBe(200);
+    const edits = discord.messages.filter((message) => message.via === 'webhook-edit');
+    expect(edits.map((edit) => edit.interactionToken)).toEqual([interaction.token]);
   });
 });

@@ -6,6 +6,7 @@ import type { Enqueue } from '../../ingest/jobs/job.js';
 import type { Logger } from '../../log.js';
 import type { Renderer } from '../../render/renderer.js';
 import type { Db } from '../../store/db.js';
+import type { InFlight } from './in-flight.js';
 
 export interface CommandContext {
   db: Db;
@@ -19,6 +20,8 @@ export interface CommandContext {
   settings: CommandSettings;
   /** Stripe, when the operator sells premium; /dota premium says it is not offered otherwise. */
   billing?: Billing;
+  /** Where work finishing after the acknowledgement is counted, so a shutdown waits for it (the service's). */
+  inFlight?: InFlight;
 }
 
 /** Operator settings commands enforce (from config). */

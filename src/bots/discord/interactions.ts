@@ -128,7 +128,10 @@ export async function handleInteraction(
       type: InteractionResponseType.DeferredChannelMessageWithSource,
       data: command.ephemeral ? { flags: MessageFlags.Ephemeral } : {},
     },
-    followUp: () => runAndEdit(deps, interaction, command, args, invocation),
+    followUp: () => {
+      const work = runAndEdit(deps, interaction, command, args, invocation);
+      return deps.ctx.inFlight?.track(work) ?? work;
+    },
   };
 }
 

@@ -160,7 +160,9 @@ export async function createSlackApp(options: SlackAppOptions): Promise<SlackApp
   }
   await app.init();
 
-  app.command('/dota', slackCommandHandler({ commands: options.commands, ctx: options.ctx, bots, log }));
+  const dota = slackCommandHandler({ commands: options.commands, ctx: options.ctx, bots, log });
+  // Bolt goes on after ack() with the HTTP answer already sent: the shutdown counts the rest as running.
+  app.command('/dota', (args) => options.ctx.inFlight?.track(dota(args)) ?? dota(args));
   // Uninstalling or revoking the bot token ends the workspace's alerts: its installation and subscriptions go.
   const forget = async (teamId: string | undefined, why: string) => {
     if (!teamId) return;

@@ -51,8 +51,6 @@ const to = (channelId: string, nonce: string) => ({
   channelId,
   guildId: null,
   nonce,
-  attempt: 1,
-  queuedAt: new Date(),
 });
 
 function postsTo(channelId: string) {

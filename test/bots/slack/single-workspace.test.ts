@@ -102,8 +102,6 @@ describe('one workspace with SLACK_BOT_TOKEN', () => {
       channelId: CHANNEL,
       guildId: workspace.teamId,
       nonce: 'ddd-1',
-      attempt: 1,
-      queuedAt: new Date(),
     };
     await expect(sender.send(destination, { text: 'an alert' })).rejects.toMatchObject({
       kind: 'permanent',

@@ -123,10 +123,10 @@ function installationOf(
   };
 }
 
-/** A first try of a new delivery; a retry passes the same nonce, a higher attempt and the earlier try's time. */
+/** A first try of a new delivery; a retry passes the same nonce and the time of the earlier try that may have posted. */
 function delivery(teamId: string | null, channelId: string, retry: Partial<Destination> = {}): Destination {
   nonces += 1;
-  return { channelId, guildId: teamId, nonce: `ddd-${nonces}`, attempt: 1, queuedAt: new Date(), ...retry };
+  return { channelId, guildId: teamId, nonce: `ddd-${nonces}`, ...retry };
 }
 
 /** The AppError a send rejects with; a send that succeeds (or throws anything else) fails the test. */
@@ -358,7 +358,7 @@ describe('createSlackSender: a retried delivery posts exactly once', () => {
       const first = delivery(teamId, channelId);
       const sent = await sender.send(first, reply);
 
-      const again = await sender.send({ ...first, attempt: 2, previousAttemptAt: new Date() }, reply);
+      const again = await sender.send({ ...first, previousAttemptAt: new Date() }, reply);
 
       expect(again.messageId).toBe(sent.messageId);
       expect(postsIn(teamId)).toHaveLength(1);
@@ -368,9 +368,9 @@ describe('createSlackSender: a retried delivery posts exactly once', () => {
 
   it('when attempt 2 finds only other deliveries’ messages in the channel, then it posts once', async () => {
     const { teamId, channelId } = await installedWorkspace();
-    const retried = delivery(teamId, channelId, { attempt: 2, previousAttemptAt: new Date() });
+    const retried = delivery(teamId, channelId, { previousAttemptAt: new Date() });
     // Neighbouring nonces (ddd-N0, ddd-N1) share the retried one's prefix but are other deliveries.
-    const firstTry = { ...retried, attempt: 1, previousAttemptAt: null };
+    const firstTry = { ...retried, previousAttemptAt: null };
     await sender.send({ ...firstTry, nonce: `${retried.nonce}0` }, chartReply);
     await sender.send({ ...firstTry, nonce: `${retried.nonce}1` }, textReply);
 
@@ -390,7 +390,7 @@ describe('createSlackSender: a retried delivery posts exactly once', () => {
     const { teamId, channelId } = await installedWorkspace();
 
     const { messageId } = await sender.send(
-      delivery(teamId, channelId, { attempt: 2, previousAttemptAt: new Date() }),
+      delivery(teamId, channelId, { previousAttemptAt: new Date() }),
       textReply,
     );
 
@@ -410,7 +410,7 @@ describe('createSlackSender: a retried delivery posts exactly once', () => {
     const refusal = await sendFails(first, textReply);
     expect(await sendFails(first, textReply)).toMatchObject({ kind: 'transient', unsent: false });
     // The ledger hands such a retry no earlier attempt to look for (markRetry with unsent).
-    const { messageId } = await sender.send({ ...first, attempt: 2 }, textReply);
+    const { messageId } = await sender.send(first, textReply);
 
     expect(refusal).toMatchObject({ kind: 'transient', unsent: true });
     expect(postsIn(teamId).map((post) => post.ts)).toEqual([messageId]);
@@ -421,10 +421,7 @@ describe('createSlackSender: a retried delivery posts exactly once', () => {
     const { teamId, channelId } = await installedWorkspace();
     standin.failNext('conversations.history', 'ratelimited', { retryAfterSeconds: 60 });
 
-    const error = await sendFails(
-      delivery(teamId, channelId, { attempt: 2, previousAttemptAt: new Date() }),
-      chartReply,
-    );
+    const error = await sendFails(delivery(teamId, channelId, { previousAttemptAt: new Date() }), chartReply);
 
     expect(error).toMatchObject({ kind: 'rate-limited', retryAfterSeconds: 60 });
     expect(postsIn(teamId)).toHaveLength(0);
@@ -471,7 +468,7 @@ describe('createSlackSender: the history page a retry reads', () => {
     // Chatter two minutes later, newer than the first try: a page of the channel's newest 15 would miss it.
     for (let n = 0; n < 20; n += 1) standin.postAsUser(teamId, channelId, 'U0CHATTER1', `gg ${n}`, 120 + n);
 
-    const again = await sender.send({ ...first, attempt: 2, previousAttemptAt: claimedAt }, textReply);
+    const again = await sender.send({ ...first, previousAttemptAt: claimedAt }, textReply);
 
     expect(again.messageId).toBe(messageId);
     expect(postsIn(teamId).filter((post) => post.via === 'chat.postMessage')).toHaveLength(1);
