@@ -16,6 +16,7 @@ import {
   VITALITY,
 } from '../test/support/service-harness.js';
 import { createTestDatabase, type TestDatabase } from '../test/support/test-db.js';
+import { countBy } from './support/count-by.js';
 import { faultRow } from './support/fault-row.js';
 import { until } from './support/until.js';
 
@@ -26,12 +27,6 @@ const SLACK_CHANNELS = Array.from({ length: 10 }, (_, i) => `C0STORM${String(i).
 const ABSORBED = 2;
 const PAST_THE_CLIENT = 5;
 const DISCORD_STATUSES = [500, 502, 503, 504];
-
-const counts = (ids: readonly string[]) => {
-  const byId = new Map<string, number>();
-  for (const id of ids) byId.set(id, (byId.get(id) ?? 0) + 1);
-  return byId;
-};
 
 describe('a chat-platform 5xx storm during fan-out', () => {
   let test: TestDatabase;
@@ -113,15 +108,18 @@ describe('a chat-platform 5xx storm during fan-out', () => {
       `${discordErrors} Discord 5xx and ${slackErrors} Slack errors answered; ${retried[0]?.count} deliveries took more than one attempt; ledger ${JSON.stringify(final)} after ${((Date.now() - started) / 1000).toFixed(1)} s`,
     );
 
-    const discordPosts = counts(
-      discord.messages.filter((message) => message.via === 'channel').map((message) => message.channelId),
+    const discordPosts = countBy(
+      discord.messages.filter((message) => message.via === 'channel'),
+      (message) => message.channelId,
     );
-    const slackPosts = counts(slack.posts.map((post) => post.channelId));
-    expect([...discordPosts.keys()].sort()).toEqual([...DISCORD_CHANNELS].sort());
-    expect([...slackPosts.keys()].sort()).toEqual([...SLACK_CHANNELS].sort());
-    expect([...discordPosts.values(), ...slackPosts.values()].every((count) => count === 1)).toBe(true);
+    const slackPosts = countBy(slack.posts, (post) => post.channelId);
+    expect(Object.keys(discordPosts).sort()).toEqual([...DISCORD_CHANNELS].sort());
+    expect(Object.keys(slackPosts).sort()).toEqual([...SLACK_CHANNELS].sort());
+    expect([...Object.values(discordPosts), ...Object.values(slackPosts)].every((count) => count === 1)).toBe(
+      true,
+    );
     row.checked(
-      `${discordPosts.size} Discord and ${slackPosts.size} Slack channels hold the alert, each exactly once`,
+      `${Object.keys(discordPosts).length} Discord and ${Object.keys(slackPosts).length} Slack channels hold the alert, each exactly once`,
     );
   });
 });

@@ -29,7 +29,9 @@ import { trackPlayer } from '../src/store/players.repo.js';
 import { collectStatus } from '../src/store/status.repo.js';
 import { serviceConfig, serviceEnv } from '../test/support/service-harness.js';
 import { createTestDatabase } from '../test/support/test-db.js';
+import { countBy } from './support/count-by.js';
 import { faultRow } from './support/fault-row.js';
+import { until } from './support/until.js';
 
 const STORM_SECONDS = Number(process.env.FAULT_STORM_SECONDS ?? 60);
 /** Our STEAM_REQUESTS_PER_SECOND: low enough that a loaded 2-core machine still reaches it. */
@@ -110,13 +112,12 @@ function captureLogRecords() {
   return { records, log: createLogger('info', stream) };
 }
 
-/** Polls `check` until it holds; fails naming `what` at the deadline. Resolves with the time it took. */
-async function pollUntil(what: string, deadlineMs: number, check: () => Promise<boolean>): Promise<number> {
+/** How long `check` took to hold (polled by `until`); fails naming `what` at the deadline. */
+async function timeUntil(what: string, deadlineMs: number, check: () => Promise<boolean>): Promise<number> {
   const began = performance.now();
-  while (!(await check())) {
-    if (performance.now() - began > deadlineMs) throw new Error(`${what}: not within ${deadlineMs} ms`);
-    await sleep(200);
-  }
+  await until(check, Boolean, deadlineMs).catch((error: Error) => {
+    throw new Error(`${what}: ${error.message}`);
+  });
   return performance.now() - began;
 }
 
@@ -338,12 +339,6 @@ async function exhaustedJobs(db: Db, service: Service): Promise<string[]> {
   });
 }
 
-function countBy<T>(items: readonly T[], key: (item: T) => string): Record<string, number> {
-  const counts: Record<string, number> = {};
-  for (const item of items) counts[key(item)] = (counts[key(item)] ?? 0) + 1;
-  return counts;
-}
-
 const oneDecimal = (value: number) => Number(value.toFixed(1));
 const twoDecimals = (value: number) => Number(value.toFixed(2));
 const percent = (ratio = 0) => `${Math.round(ratio * 100)} %`;
@@ -400,7 +395,7 @@ describe('fault: valve storm', () => {
         const calmAccounts = accountsIn(page.slice(0, calmIds.length));
         for (const accountId of calmAccounts) await trackPlayer(test.db, accountId);
         driver.add({ accounts: calmAccounts, chunks: chunks.slice(0, CALM_CHUNKS) });
-        const calmMs = await pollUntil(
+        const calmMs = await timeUntil(
           'ingest before the storm',
           30_000,
           async () => (await storedCount(test.db, calmIds)) === calmIds.length,
@@ -506,13 +501,13 @@ describe('fault: valve storm', () => {
 
         // Recovery: Valve heals; the queued work finds the rest of the page and the rate climbs back.
         storm.stop();
-        const recoveryMs = await pollUntil(
+        const recoveryMs = await timeUntil(
           'ingest after the storm',
           40_000,
           async () => (await storedCount(test.db, pageIds)) === PAGE_SIZE,
         );
         // Calls caught in the storm finish their backoff (up to 4 s) or timeout first: the rate climbs back, then holds.
-        const climbMs = await pollUntil(
+        const climbMs = await timeUntil(
           'request rate back to the baseline',
           20_000,
           async () => (await requestRate(valve, 1_000)) >= FULL_RATE_SHARE * baselineRate,

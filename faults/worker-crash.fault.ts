@@ -9,6 +9,7 @@ import type { Db } from '../src/store/db.js';
 import { replayIngest } from '../test/support/replay-ingest.js';
 import { alertChannel, deliveryStatuses, queueFanOut, serviceEnv } from '../test/support/service-harness.js';
 import { createTestDatabase, type TestDatabase } from '../test/support/test-db.js';
+import { countBy } from './support/count-by.js';
 import { faultRow } from './support/fault-row.js';
 import { until } from './support/until.js';
 import { spawnWorker, type WorkerProcess } from './support/worker-process.js';
@@ -85,14 +86,15 @@ describe('a worker killed with SIGKILL', () => {
     );
     row.checked(`every alert sent ${((Date.now() - restartedAt) / 1000).toFixed(1)} s after the restart`);
 
-    const perChannel = new Map<string, number>();
-    for (const message of discord.messages.filter((posted) => posted.via === 'channel'))
-      perChannel.set(message.channelId, (perChannel.get(message.channelId) ?? 0) + 1);
+    const perChannel = countBy(
+      discord.messages.filter((posted) => posted.via === 'channel'),
+      (message) => message.channelId,
+    );
     expect(final).toEqual({ sent: channels.length });
-    expect([...perChannel.keys()].sort()).toEqual([...channels].sort());
-    expect([...perChannel.values()].every((count) => count === 1)).toBe(true);
+    expect(Object.keys(perChannel).sort()).toEqual([...channels].sort());
+    expect(Object.values(perChannel).every((count) => count === 1)).toBe(true);
     row.checked(
-      `ledger ${JSON.stringify(final)}; ${perChannel.size} channels received the alert, each exactly once`,
+      `ledger ${JSON.stringify(final)}; ${Object.keys(perChannel).length} channels received the alert, each exactly once`,
     );
   });
 
